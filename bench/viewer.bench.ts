@@ -1,0 +1,157 @@
+/**
+ * Issue 2 benchmark: the app against a bare CesiumJS page (bench/bare) on the same scene, in one run, in Debian Chromium
+ * (software WebGL). Reports time from page load to all visible tiles loaded, and the median frame time at fixed cameras,
+ * for both pages, with the ratios app/bare. Targets: first complete frame ≤ 1.1×, frame time ≤ 1.15× bare Cesium.
+ */
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import type { BenchRow } from '../src/cli/bench.js';
+import { ensureDemo } from '../src/tiling/demo/ensure.js';
+import { ensureAppBuilt, startServer } from '../src/server/cli-start.js';
+import { launchChromium } from '../tests/browser/chromium.js';
+
+/** Bench title. */
+export const title = 'viewer: app vs bare CesiumJS (same tilesets, same render settings)';
+
+interface PageFigures {
+  completeMs: number;
+  frameMs: number[];
+}
+
+/** Fixed cameras relative to the scene rectangle: [lonFrac, latFrac, height m, heading, pitch]. */
+const CAMERAS: [number, number, number, number, number][] = [
+  [0.5, -0.35, 1400, 0, -35],
+  [0.45, 0.35, 320, 30, -25],
+  [0.6, 0.6, 900, 200, -60],
+];
+
+/** In-page: resolves when the globe and every tileset report loaded on 3 consecutive rendered frames with globe tiles. */
+const WAIT_COMPLETE = `(async (timeoutMs) => {
+  const t0 = performance.now();
+  for (;;) {
+    const v = window.twin?.viewer ?? window.viewer;
+    if (v) break;
+    if (performance.now() - t0 > timeoutMs) throw new Error('no viewer');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const viewer = window.twin?.viewer ?? window.viewer;
+  viewer.scene.requestRenderMode = false;
+  return await new Promise((resolve, reject) => {
+    let streak = 0;
+    const timer = setTimeout(() => { remove(); reject(new Error('tiles never completed')); }, timeoutMs);
+    const remove = viewer.scene.postRender.addEventListener(() => {
+      const scene = viewer.scene;
+      const surface = scene.globe._surface;
+      let ok = scene.globe.tilesLoaded && surface && surface._tilesToRender.length > 0;
+      for (let i = 0; i < scene.primitives.length && ok; i++) {
+        const p = scene.primitives.get(i);
+        if (p && p.show && typeof p.tilesLoaded === 'boolean') ok = p.tilesLoaded;
+      }
+      streak = ok ? streak + 1 : 0;
+      if (streak >= 3) { clearTimeout(timer); remove(); resolve(performance.now()); }
+    });
+  });
+})`;
+
+/** In-page: median interval between rendered frames over n frames. */
+const FRAME_TIMES = `(async (n) => {
+  const viewer = window.twin?.viewer ?? window.viewer;
+  const times = [];
+  await new Promise((resolve) => {
+    const remove = viewer.scene.postRender.addEventListener(() => {
+      times.push(performance.now());
+      if (times.length > n) { remove(); resolve(); }
+    });
+  });
+  const d = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  return d[Math.floor(d.length / 2)];
+})`;
+
+const SET_CAMERA = `((c) => {
+  const viewer = window.twin?.viewer ?? window.viewer;
+  const C = window.Cesium ?? null;
+  const cam = viewer.camera;
+  const ell = viewer.scene.globe.ellipsoid;
+  const toRad = (d) => d * Math.PI / 180;
+  const lon = toRad(c.lon), lat = toRad(c.lat);
+  const N = 6378137 / Math.sqrt(1 - 0.00669437999014 * Math.sin(lat) ** 2);
+  const dest = { x: (N + c.height) * Math.cos(lat) * Math.cos(lon), y: (N + c.height) * Math.cos(lat) * Math.sin(lon), z: (N * (1 - 0.00669437999014) + c.height) * Math.sin(lat) };
+  cam.setView({ destination: new cam.position.constructor(dest.x, dest.y, dest.z), orientation: { heading: toRad(c.heading), pitch: toRad(c.pitch), roll: 0 } });
+  void C; void ell;
+})`;
+
+async function measure(browser: Browser, url: string, rect: [number, number, number, number], quick: boolean): Promise<PageFigures> {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  const page: Page = await context.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  const completeMs = (await page.evaluate(`${WAIT_COMPLETE}(240000)`)) as number;
+  const frameMs: number[] = [];
+  for (const [fx, fy, h, heading, pitch] of CAMERAS.slice(0, quick ? 1 : CAMERAS.length)) {
+    const cam = { lon: rect[0] + fx * (rect[2] - rect[0]), lat: rect[1] + fy * (rect[3] - rect[1]), height: h, heading, pitch };
+    await page.evaluate(`${SET_CAMERA}(${JSON.stringify(cam)})`);
+    await page.evaluate(`${WAIT_COMPLETE}(240000)`);
+    frameMs.push((await page.evaluate(`${FRAME_TIMES}(${quick ? 15 : 40})`)) as number);
+  }
+  await context.close();
+  return { completeMs, frameMs };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs the benchmark. */
+export async function run({ root, quick }: { root: string; quick: boolean }): Promise<BenchRow[]> {
+  await ensureDemo({ root, quiet: true });
+  await ensureAppBuilt(root);
+  const port = 4300 + Math.floor(Math.random() * 500);
+  const server: Server = await startServer(root, '127.0.0.1', port);
+  const browser = await launchChromium();
+  const scene = JSON.parse(await (await fetch(`http://127.0.0.1:${port}/tilesets/demo/scene.json`)).text());
+  const rect = scene.rectangle as [number, number, number, number];
+  const base = `http://127.0.0.1:${port}`;
+  const app: PageFigures[] = [];
+  const bare: PageFigures[] = [];
+  try {
+    const rounds = quick ? 1 : 2;
+    for (let i = 0; i < rounds; i++) {
+      // Alternate the order so neither page always runs on a warm cache.
+      const order = i % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
+      for (const which of order) {
+        const url = which === 'app' ? `${base}/?lite=1` : `${base}/bench/bare/index.html?lite=1`;
+        (which === 'app' ? app : bare).push(await measure(browser, url, rect, quick));
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  const rows: BenchRow[] = [];
+  const appComplete = median(app.map((f) => f.completeMs));
+  const bareComplete = median(bare.map((f) => f.completeMs));
+  rows.push({
+    bench: 'viewer',
+    metric: 'page load → all visible tiles loaded',
+    value: appComplete,
+    unit: 'ms',
+    baseline: bareComplete,
+    ratio: appComplete / bareComplete,
+    target: '≤ 1.10× bare Cesium',
+    pass: appComplete / bareComplete <= 1.1,
+  });
+  for (let c = 0; c < app[0].frameMs.length; c++) {
+    const a = median(app.map((f) => f.frameMs[c]));
+    const b = median(bare.map((f) => f.frameMs[c]));
+    rows.push({
+      bench: 'viewer',
+      metric: `median frame time, camera ${c + 1}`,
+      value: a,
+      unit: 'ms',
+      baseline: b,
+      ratio: a / b,
+      target: '≤ 1.15× bare Cesium',
+      pass: a / b <= 1.15,
+    });
+  }
+  void path;
+  return rows;
+}

@@ -1,0 +1,824 @@
+/**
+ * CityJSON → CityFeature conversion (pure TS). Reads CityJSON 0.8, 0.9, 1.0, 1.1, 2.0 documents and CityJSONSeq
+ * features: compressed vertices (transform scale/translate), every CityObject type, geometry types MultiSurface,
+ * CompositeSurface, Solid, MultiSolid, CompositeSolid and GeometryInstance (geometry templates), LoD choice,
+ * semantic surfaces, materials (diffuse colour), textures (uvs; images are named, the caller loads them) and all
+ * attributes (nested values flattened to "a.b" keys, arrays as JSON text).
+ *
+ * Bad input never stops the whole file: an object with a vertex index out of range, a non-finite vertex, a wrong type
+ * or too deep nesting is skipped through `skip(id, reason)`, where reason names the file, a JSON pointer such as
+ * /CityObjects/b123/geometry/0/boundaries/2/0/5 and what was expected.
+ *
+ * Memory: parsing a document whole costs roughly 8–13× its size in heap while converting; stream.ts reads big
+ * documents in two bounded passes instead, and CityJSONSeq is read one feature (line) at a time.
+ */
+import type { AttributeValue, CityFeature, MeshPart, SurfaceSemantic } from '../../model/feature.js';
+import { newellNormal, triangulatePolygon3D } from '../../geometry/triangulate.js';
+import { FormatError, jsonPointer } from '../json-errors.js';
+
+/** CityJSON "transform": real = scale × integer + translate. */
+export interface CityJsonTransform {
+  scale: [number, number, number];
+  translate: [number, number, number];
+}
+
+/** What the header (the document, or the first line of a CityJSONSeq) says. */
+export interface CityJsonHeader {
+  /** "2.0", "1.1", "1.0", "0.8"... */
+  version: string;
+  transform?: CityJsonTransform;
+  /** The CRS reference as written (metadata.referenceSystem, or "EPSG:n" from 0.x metadata.crs.epsg), if any. */
+  referenceSystem?: string;
+  /** geometry-templates.templates */
+  templates?: unknown[];
+  /** geometry-templates.vertices-templates (real coordinates, never transformed). */
+  templateVertices?: unknown[];
+  /** Document-level appearance (textures, vertices-texture, materials). */
+  appearance?: unknown;
+  /** metadata.title / identifier, when given. */
+  title?: string;
+}
+
+/** Versions the reader was written against; others import with a warning. */
+export const CITYJSON_VERSIONS = ['0.6', '0.8', '0.9', '1.0', '1.1', '2.0'];
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads the header members of a CityJSON document (or CityJSONSeq first line). Throws FormatError (naming the file
+ * and pointer) when it is not a CityJSON object or its transform is malformed.
+ */
+export function readCityJsonHeader(doc: unknown, file: string, warn: (m: string) => void = () => {}): CityJsonHeader {
+  if (!isObj(doc)) throw new FormatError(file, '', 'expected a JSON object with "type": "CityJSON"');
+  if (doc.type !== 'CityJSON') {
+    if (doc.type === undefined && isObj(doc.CityObjects)) warn(`${file}: /type: missing (expected "CityJSON"); read as CityJSON`);
+    else throw new FormatError(file, '/type', `expected "CityJSON", got ${JSON.stringify(doc.type)}`);
+  }
+  const version = doc.version === undefined ? '' : String(doc.version);
+  if (!CITYJSON_VERSIONS.includes(version)) warn(`${file}: /version: ${JSON.stringify(doc.version)} is not a CityJSON version this reader knows (${CITYJSON_VERSIONS.join(', ')}); reading it as 2.0`);
+  let transform: CityJsonTransform | undefined;
+  if (doc.transform !== undefined) {
+    const t = doc.transform;
+    const ok3 = (a: unknown) => Array.isArray(a) && a.length === 3 && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (!isObj(t) || !ok3(t.scale) || !ok3(t.translate)) {
+      throw new FormatError(file, '/transform', 'expected {"scale": [sx, sy, sz], "translate": [tx, ty, tz]} with finite numbers');
+    }
+    transform = { scale: t.scale as [number, number, number], translate: t.translate as [number, number, number] };
+  }
+  let referenceSystem: string | undefined;
+  let title: string | undefined;
+  const md = doc.metadata;
+  if (isObj(md)) {
+    if (typeof md.referenceSystem === 'string') referenceSystem = md.referenceSystem;
+    else if (isObj(md.crs) && (typeof md.crs.epsg === 'number' || typeof md.crs.epsg === 'string')) referenceSystem = `EPSG:${md.crs.epsg}`;
+    else if (typeof md.referenceSystem === 'number') referenceSystem = `EPSG:${md.referenceSystem}`;
+    if (typeof md.title === 'string') title = md.title;
+    else if (typeof md.identifier === 'string') title = md.identifier;
+  }
+  const gt = doc['geometry-templates'];
+  let templates: unknown[] | undefined;
+  let templateVertices: unknown[] | undefined;
+  if (gt !== undefined) {
+    if (!isObj(gt) || !Array.isArray(gt.templates) || !Array.isArray(gt['vertices-templates'])) {
+      warn(`${file}: /geometry-templates: expected {"templates": [...], "vertices-templates": [...]}; GeometryInstances will be skipped`);
+    } else {
+      templates = gt.templates;
+      templateVertices = gt['vertices-templates'] as unknown[];
+    }
+  }
+  return { version, transform, referenceSystem, templates, templateVertices, appearance: doc.appearance, title };
+}
+
+/** Maps CityJSON/CityGML semantic surface types to MeshPart semantics. */
+export const SEMANTIC_MAP: Record<string, SurfaceSemantic> = {
+  RoofSurface: 'roof',
+  WallSurface: 'wall',
+  InteriorWallSurface: 'wall',
+  GroundSurface: 'ground',
+  OuterFloorSurface: 'floor',
+  FloorSurface: 'floor',
+  OuterCeilingSurface: 'ceiling',
+  CeilingSurface: 'ceiling',
+  ClosureSurface: 'closure',
+  Window: 'window',
+  Door: 'door',
+  TrafficArea: 'road',
+  AuxiliaryTrafficArea: 'road',
+  TransportationMarking: 'road',
+  TransportationHole: 'road',
+  WaterSurface: 'water',
+  WaterGroundSurface: 'water',
+  WaterClosureSurface: 'closure',
+};
+
+/** Default semantic of an object type's surfaces when they carry no semantics (null = classify by orientation). */
+function defaultSemantic(type: string): SurfaceSemantic | null {
+  if (/^(Building|BuildingPart|BuildingInstallation|BuildingConstructiveElement|BuildingStorey|BuildingUnit|BuildingRoom|Bridge|BridgePart|BridgeInstallation|BridgeConstructiveElement|Tunnel|TunnelPart|TunnelInstallation|OtherConstruction)$/.test(type)) return null;
+  if (/^(Road|Railway|TransportSquare|Waterway)$/.test(type)) return 'road';
+  if (type === 'WaterBody') return 'water';
+  if (type === 'PlantCover' || type === 'SolitaryVegetationObject') return 'vegetation';
+  if (type === 'TINRelief') return 'terrain';
+  if (type === 'LandUse') return 'ground';
+  return 'generic';
+}
+
+/** Orientation-based class of a building surface without semantics: up → roof, down → ground, else wall. */
+function orientationSemantic(normal: [number, number, number]): SurfaceSemantic {
+  const len = Math.hypot(normal[0], normal[1], normal[2]);
+  if (!(len > 0)) return 'wall';
+  const nz = normal[2] / len;
+  if (nz > 0.3) return 'roof';
+  if (nz < -0.3) return 'ground';
+  return 'wall';
+}
+
+/** Options of {@link CityJsonConverter}. */
+export interface CityJsonConvertOptions {
+  /** File name used in messages. */
+  file: string;
+  /** LoD to keep ("2", "2.2"...); undefined = highest per object. */
+  lod?: string;
+  /** Source coordinates (after the transform) → model coordinates. Identity when omitted. */
+  convert?: (x: number, y: number, z: number) => [number, number, number];
+  /** Warnings (not tied to one object). */
+  warn(message: string): void;
+  /** An object left out and why. */
+  skip(id: string, reason: string): void;
+}
+
+/** Counters kept while converting. */
+export interface CityJsonStats {
+  /** Imported objects per CityObject type. */
+  objects: Record<string, number>;
+  /** Triangles produced. */
+  triangles: number;
+  /** Objects skipped. */
+  skipped: number;
+  /** Objects that had no geometry at the requested LoD and got their highest instead. */
+  lodFallbacks: number;
+  /** Degenerate surfaces (fewer than 3 points or zero area) dropped. */
+  degenerateSurfaces: number;
+  /** Surfaces that carried a texture. */
+  texturedSurfaces: number;
+  /** GeometryInstances expanded. */
+  instances: number;
+  /** LoDs seen, with how many geometries were kept at each. */
+  lods: Record<string, number>;
+}
+
+/** One CityJSON chunk: a whole document or one CityJSONSeq feature line. */
+export interface CityJsonChunk {
+  CityObjects?: unknown;
+  vertices?: unknown;
+  appearance?: unknown;
+}
+
+/** Vertices decoded to real coordinates (after the transform), xyz per vertex; NaN marks an invalid one. */
+export interface DecodedVertices {
+  xyz: Float64Array;
+  count: number;
+  /** Why a vertex is invalid, by index. */
+  why: Map<number, string>;
+}
+
+class ObjectError extends Error {
+  constructor(readonly pointer: string, message: string) {
+    super(message);
+  }
+}
+
+/** Nesting depth of `boundaries` down to a surface (list of rings), per geometry type. */
+const DEPTH_BY_TYPE: Record<string, number> = { MultiSurface: 1, CompositeSurface: 1, Solid: 2, MultiSolid: 3, CompositeSolid: 3 };
+
+/** JSON pointer of a node of a geometry's boundaries. */
+function boundaryPointer(gp: string, path: readonly number[]): string {
+  return gp + '/boundaries' + path.map((i) => '/' + i).join('');
+}
+
+/** What the surfaces of one geometry share while it is converted. */
+interface GeometryContext {
+  gp: string;
+  depth: number;
+  vertexFn: VertexFn;
+  builder: PartBuilder;
+  defSem: SurfaceSemantic | null;
+  objectType: string;
+  semSurfaces: unknown[];
+  semValues: unknown;
+  texValues: unknown;
+  matValues: unknown;
+  matValue: unknown;
+  app: Appearance;
+}
+
+/** A vertex problem without its location: the caller adds the JSON pointer (built only when there is a problem). */
+class VertexProblem extends Error {}
+
+/**
+ * Looks up a vertex (model coordinates); throws {@link VertexProblem}. The returned tuple may be shared between
+ * callers (converted vertices are cached per index) and must not be modified.
+ */
+type VertexFn = (idx: unknown) => readonly number[];
+
+interface Appearance {
+  textures: unknown[];
+  uvs: unknown[];
+  materials: unknown[];
+  /** Colour of each material index read so far (null: the material has no usable diffuseColor). One array per material, shared by its surfaces. */
+  colors: Map<number, [number, number, number, number] | null>;
+}
+
+/**
+ * Converts CityJSON chunks into CityFeatures. Create one per file with its header, call {@link convertChunk} for the
+ * document (or for each CityJSONSeq line), then read `stats`, `tinTriangles` and `textureImages`.
+ */
+export class CityJsonConverter {
+  /** Counters. */
+  readonly stats: CityJsonStats = { objects: {}, triangles: 0, skipped: 0, lodFallbacks: 0, degenerateSurfaces: 0, texturedSurfaces: 0, instances: 0, lods: {} };
+  /** TINRelief triangles in model coordinates, 9 numbers per triangle. */
+  readonly tinTriangles: number[] = [];
+  /** Child id → parent id from "children" lists (CityJSON 0.x files name children but not parents). */
+  readonly parentOf = new Map<string, string>();
+  /** Texture images used by the produced parts: MeshPart.texture key → image path as written in the file. */
+  readonly textureImages = new Map<string, string>();
+  private readonly header: CityJsonHeader;
+  private readonly opts: CityJsonConvertOptions;
+  private readonly convert: (x: number, y: number, z: number) => [number, number, number];
+  private textureTheme?: string;
+  private materialTheme?: string;
+  private templateCache = new Map<number, { lod: string; geom: Record<string, unknown> }>();
+
+  constructor(header: CityJsonHeader, opts: CityJsonConvertOptions) {
+    this.header = header;
+    this.opts = opts;
+    this.convert = opts.convert ?? ((x, y, z) => [x, y, z]);
+  }
+
+  /**
+   * Converts the CityObjects of a chunk. `file` names the source in messages (for a CityJSONSeq line, e.g.
+   * "city.jsonl line 12"). Throws FormatError only when the chunk as
+   * a whole is unusable (no "CityObjects" object, missing or malformed "vertices"). With `consume`, each CityObject
+   * is deleted from the chunk once converted, so its JSON can be collected while the rest converts.
+   */
+  convertChunk(chunk: CityJsonChunk, file = this.opts.file, consume = false): CityFeature[] {
+    if (!isObj(chunk.CityObjects)) throw new FormatError(file, '/CityObjects', `missing or not an object (got ${typeName(chunk.CityObjects)}); a CityJSON file needs "CityObjects": {id: {...}}`);
+    if (!Array.isArray(chunk.vertices)) throw new FormatError(file, '/vertices', `missing or not an array (got ${typeName(chunk.vertices)}); a CityJSON file needs "vertices": [[x, y, z], ...]`);
+    const verts = this.decodeVertices(chunk.vertices);
+    return this.convertObjects(chunk.CityObjects, verts, chunk.appearance, file, consume);
+  }
+
+  /**
+   * Converts CityObjects against already decoded vertices (real coordinates after the transform; NaN marks an invalid
+   * vertex, with its reason in `why`). Used by the streaming document reader, which decodes vertices once.
+   */
+  convertObjects(objects: Record<string, unknown>, verts: DecodedVertices, appearance: unknown, file = this.opts.file, consume = false): CityFeature[] {
+    const app = this.appearance(appearance ?? this.header.appearance);
+    // Each vertex is converted once, however many surfaces use it.
+    const cache: (readonly number[] | undefined)[] = new Array(verts.count);
+    const xyz = verts.xyz, count = verts.count, convert = this.convert;
+    const vertexFn: VertexFn = (idx) => {
+      if (typeof idx === 'number' && idx >= 0 && idx < count) {
+        const hit = cache[idx];
+        if (hit !== undefined) return hit;
+      }
+      if (typeof idx !== 'number' || !Number.isInteger(idx)) {
+        throw new VertexProblem(Array.isArray(idx) ? 'expected a vertex index (integer), got an array: nested too deeply for this geometry type' : `expected a vertex index (integer), got ${typeName(idx)}`);
+      }
+      if (idx < 0 || idx >= count) throw new VertexProblem(`vertex index ${idx} out of range (the file has ${count} vertices, 0..${count - 1})`);
+      const x = xyz[idx * 3], y = xyz[idx * 3 + 1], z = xyz[idx * 3 + 2];
+      if (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z)) {
+        throw new VertexProblem(`vertex ${idx} (/vertices/${idx}) is not three finite numbers: ${verts.why.get(idx) ?? 'invalid'}`);
+      }
+      const v = convert(x, y, z);
+      cache[idx] = v;
+      return v;
+    };
+    const out: CityFeature[] = [];
+    for (const [id, obj] of Object.entries(objects)) {
+      const base = jsonPointer('CityObjects', id);
+      try {
+        const f = this.convertObject(id, obj, base, vertexFn, app);
+        out.push(f);
+        this.stats.objects[f.type] = (this.stats.objects[f.type] ?? 0) + 1;
+      } catch (err) {
+        if (!(err instanceof ObjectError)) throw err;
+        this.stats.skipped++;
+        this.opts.skip(id, `${file}: ${err.pointer}: ${err.message}`);
+      }
+      if (consume) delete objects[id];
+    }
+    return out;
+  }
+
+  /** Reports an object skipped outside the converter (e.g. its JSON did not parse), counting it. */
+  reportSkip(id: string, reason: string): void {
+    this.stats.skipped++;
+    this.opts.skip(id, reason);
+  }
+
+  private decodeVertices(raw: unknown[]): DecodedVertices {
+    const n = raw.length;
+    const xyz = new Float64Array(n * 3);
+    const why = new Map<number, string>();
+    const t = this.header.transform;
+    for (let i = 0; i < n; i++) {
+      const v = raw[i];
+      let bad: string | undefined;
+      if (!Array.isArray(v) || v.length < 3) bad = `expected [x, y, z], got ${JSON.stringify(v)?.slice(0, 40)}`;
+      else if (!(typeof v[0] === 'number' && typeof v[1] === 'number' && typeof v[2] === 'number' && Number.isFinite(v[0]) && Number.isFinite(v[1]) && Number.isFinite(v[2]))) {
+        bad = `got ${JSON.stringify(v.slice(0, 3)).replace(/null/g, 'NaN/null')}`;
+      }
+      if (bad) {
+        xyz[i * 3] = xyz[i * 3 + 1] = xyz[i * 3 + 2] = NaN;
+        why.set(i, bad);
+        continue;
+      }
+      const a = v as number[];
+      if (t) {
+        xyz[i * 3] = a[0] * t.scale[0] + t.translate[0];
+        xyz[i * 3 + 1] = a[1] * t.scale[1] + t.translate[1];
+        xyz[i * 3 + 2] = a[2] * t.scale[2] + t.translate[2];
+      } else {
+        xyz[i * 3] = a[0];
+        xyz[i * 3 + 1] = a[1];
+        xyz[i * 3 + 2] = a[2];
+      }
+    }
+    if (why.size > 0) this.opts.warn(`${this.opts.file}: ${why.size} of ${n} vertices are not three finite numbers (first: /vertices/${why.keys().next().value}); objects using them are skipped`);
+    return { xyz, count: n, why };
+  }
+
+  private appearance(raw: unknown): Appearance {
+    if (!isObj(raw)) return { textures: [], uvs: [], materials: [], colors: new Map() };
+    return {
+      textures: Array.isArray(raw.textures) ? raw.textures : [],
+      uvs: Array.isArray(raw['vertices-texture']) ? (raw['vertices-texture'] as unknown[]) : [],
+      materials: Array.isArray(raw.materials) ? raw.materials : [],
+      colors: new Map(),
+    };
+  }
+
+  private convertObject(id: string, obj: unknown, base: string, vertexFn: VertexFn, app: Appearance): CityFeature {
+    if (!isObj(obj)) throw new ObjectError(base, `expected a CityObject (JSON object), got ${typeName(obj)}`);
+    if (typeof obj.type !== 'string' || obj.type === '') throw new ObjectError(base + '/type', `expected the CityObject type as a string, got ${typeName(obj.type)}`);
+    const type = obj.type;
+    const attributes: Record<string, AttributeValue> = {};
+    if (obj.attributes !== undefined) {
+      if (!isObj(obj.attributes)) throw new ObjectError(base + '/attributes', `expected an object, got ${typeName(obj.attributes)}`);
+      flattenInto(attributes, '', obj.attributes, 0);
+    }
+    if (obj.address !== undefined) {
+      const addr = Array.isArray(obj.address) && obj.address.length === 1 ? obj.address[0] : obj.address;
+      flattenInto(attributes, 'address', addr, 1);
+    }
+    if (Array.isArray(obj.parents) && typeof obj.parents[0] === 'string' && attributes.parent === undefined) attributes.parent = obj.parents[0];
+    if (Array.isArray(obj.children)) for (const c of obj.children) if (typeof c === 'string') this.parentOf.set(c, id);
+    const geoms = obj.geometry;
+    const feature: CityFeature = { id, type, attributes, lods: [] };
+    if (geoms === undefined) return feature;
+    if (!Array.isArray(geoms)) throw new ObjectError(base + '/geometry', `expected an array of geometries, got ${typeName(geoms)}`);
+    // LoD of each geometry (instances take their template's).
+    const lodOf: (string | null)[] = geoms.map((g, gi) => {
+      if (!isObj(g)) throw new ObjectError(`${base}/geometry/${gi}`, `expected a geometry object, got ${typeName(g)}`);
+      if (g.type === 'GeometryInstance') return this.template(g, `${base}/geometry/${gi}`).lod;
+      if (g.type === 'MultiPoint' || g.type === 'MultiLineString') return null;
+      return g.lod === undefined ? '' : String(g.lod);
+    });
+    const candidates = lodOf.filter((l): l is string => l !== null);
+    if (candidates.length === 0) return feature;
+    let chosen: string;
+    const want = this.opts.lod;
+    const matching = want === undefined ? candidates : candidates.filter((l) => lodMatches(l, want));
+    if (matching.length > 0) chosen = highestLod(matching);
+    else {
+      chosen = highestLod(candidates);
+      this.stats.lodFallbacks++;
+    }
+    const builder = new PartBuilder();
+    const defSem = defaultSemantic(type);
+    for (let gi = 0; gi < geoms.length; gi++) {
+      if (lodOf[gi] !== chosen) continue;
+      const g = geoms[gi] as Record<string, unknown>;
+      const gp = `${base}/geometry/${gi}`;
+      if (g.type === 'GeometryInstance') {
+        const tpl = this.template(g, gp);
+        const fn = this.instanceVertexFn(g, gp, vertexFn);
+        this.convertGeometry(tpl.geom, `/geometry-templates/templates/${g.template}`, fn, builder, defSem, app, type);
+        this.stats.instances++;
+      } else {
+        this.convertGeometry(g, gp, vertexFn, builder, defSem, app, type);
+      }
+      this.stats.lods[chosen] = (this.stats.lods[chosen] ?? 0) + 1;
+    }
+    const parts = builder.parts();
+    for (const p of parts) this.stats.triangles += p.indices.length / 3;
+    if (type === 'TINRelief') {
+      for (const p of parts) {
+        for (let i = 0; i < p.indices.length; i++) {
+          const k = p.indices[i] * 3;
+          this.tinTriangles.push(p.positions[k], p.positions[k + 1], p.positions[k + 2]);
+        }
+      }
+    }
+    if (parts.length) feature.lods.push({ lod: chosen || '0', parts });
+    return feature;
+  }
+
+  private template(g: Record<string, unknown>, gp: string): { lod: string; geom: Record<string, unknown> } {
+    const t = g.template;
+    if (typeof t !== 'number' || !Number.isInteger(t)) throw new ObjectError(gp + '/template', `expected a template index (integer), got ${typeName(t)}`);
+    const cached = this.templateCache.get(t);
+    if (cached) return cached;
+    const list = this.header.templates;
+    if (!list) throw new ObjectError(gp + '/template', 'the file has no "geometry-templates" for this GeometryInstance');
+    if (t < 0 || t >= list.length) throw new ObjectError(gp + '/template', `template index ${t} out of range (${list.length} templates)`);
+    const geom = list[t];
+    if (!isObj(geom)) throw new ObjectError(`/geometry-templates/templates/${t}`, `expected a geometry object, got ${typeName(geom)}`);
+    const r = { lod: geom.lod === undefined ? '' : String(geom.lod), geom };
+    this.templateCache.set(t, r);
+    return r;
+  }
+
+  private instanceVertexFn(g: Record<string, unknown>, gp: string, vertexFn: VertexFn): VertexFn {
+    const b = g.boundaries;
+    if (!Array.isArray(b) || b.length !== 1) throw new ObjectError(gp + '/boundaries', 'expected [reference point vertex index] for a GeometryInstance');
+    // The reference point in source coordinates: undo the model conversion by using raw vertex lookup through convert is not invertible,
+    // so the instance is placed in source coordinates first and converted after.
+    let refModel: readonly number[];
+    try {
+      refModel = vertexFn(b[0]);
+    } catch (err) {
+      if (err instanceof VertexProblem) throw new ObjectError(gp + '/boundaries/0', err.message);
+      throw err;
+    }
+    const m = g.transformationMatrix;
+    if (!Array.isArray(m) || m.length !== 16 || !m.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      throw new ObjectError(gp + '/transformationMatrix', 'expected 16 finite numbers (row-major 4×4)');
+    }
+    const tv = this.header.templateVertices ?? [];
+    const M = m as number[];
+    return (idx) => {
+      if (typeof idx !== 'number' || !Number.isInteger(idx)) throw new VertexProblem(`expected a template vertex index (integer), got ${typeName(idx)}`);
+      if (idx < 0 || idx >= tv.length) throw new VertexProblem(`template vertex index ${idx} out of range (${tv.length} vertices-templates)`);
+      const v = tv[idx];
+      if (!Array.isArray(v) || v.length < 3 || !v.slice(0, 3).every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new ObjectError(`/geometry-templates/vertices-templates/${idx}`, 'expected three finite numbers');
+      }
+      const [x, y, z] = v as number[];
+      // Template vertices are metres relative to the reference point; the model frame is metric, so offsets add directly.
+      return [
+        refModel[0] + M[0] * x + M[1] * y + M[2] * z + M[3],
+        refModel[1] + M[4] * x + M[5] * y + M[6] * z + M[7],
+        refModel[2] + M[8] * x + M[9] * y + M[10] * z + M[11],
+      ];
+    };
+  }
+
+  private convertGeometry(
+    g: Record<string, unknown>,
+    gp: string,
+    vertexFn: VertexFn,
+    builder: PartBuilder,
+    defSem: SurfaceSemantic | null,
+    app: Appearance,
+    objectType: string,
+  ): void {
+    const depthByType = DEPTH_BY_TYPE;
+    const type = g.type;
+    if (typeof type !== 'string' || !(type in depthByType)) {
+      if (type === 'MultiPoint' || type === 'MultiLineString') return;
+      throw new ObjectError(gp + '/type', `expected one of ${Object.keys(depthByType).join(', ')}, GeometryInstance, MultiPoint, MultiLineString; got ${JSON.stringify(type)}`);
+    }
+    const depth = depthByType[type];
+    if (!Array.isArray(g.boundaries)) throw new ObjectError(gp + '/boundaries', `expected an array, got ${typeName(g.boundaries)}`);
+    // Semantics
+    let semSurfaces: unknown[] = [];
+    let semValues: unknown;
+    if (isObj(g.semantics)) {
+      semSurfaces = Array.isArray(g.semantics.surfaces) ? g.semantics.surfaces : [];
+      semValues = g.semantics.values;
+    }
+    // Texture theme (first theme met in the file is used throughout)
+    let texValues: unknown;
+    if (isObj(g.texture)) {
+      const themes = Object.keys(g.texture);
+      if (this.textureTheme === undefined && themes.length) this.textureTheme = themes[0];
+      const th = this.textureTheme !== undefined ? g.texture[this.textureTheme] : undefined;
+      if (isObj(th)) texValues = th.values;
+    }
+    let matValues: unknown;
+    let matValue: unknown;
+    if (isObj(g.material)) {
+      const themes = Object.keys(g.material);
+      if (this.materialTheme === undefined && themes.length) this.materialTheme = themes[0];
+      const th = this.materialTheme !== undefined ? g.material[this.materialTheme] : undefined;
+      if (isObj(th)) {
+        matValues = th.values;
+        matValue = th.value;
+      }
+    }
+    // One context object per geometry (no closures on the hot path); JSON pointers are built only for messages.
+    const c: GeometryContext = { gp, depth, vertexFn, builder, defSem, objectType, semSurfaces, semValues, texValues, matValues, matValue, app };
+    const top = g.boundaries as unknown[];
+    const path: number[] = [0];
+    for (let i = 0; i < top.length; i++) {
+      path[0] = i;
+      this.walkBoundary(c, top[i], path, 1);
+    }
+  }
+
+  private walkBoundary(c: GeometryContext, node: unknown, path: number[], level: number): void {
+    if (!Array.isArray(node)) {
+      const what = level === c.depth ? 'a surface: list of rings' : level === c.depth - 1 ? 'a shell: list of surfaces' : 'a solid: list of shells';
+      throw new ObjectError(boundaryPointer(c.gp, path), `expected an array (${what}), got ${typeName(node)}`);
+    }
+    if (level < c.depth) {
+      for (let i = 0; i < node.length; i++) {
+        path.push(i);
+        this.walkBoundary(c, node[i], path, level + 1);
+        path.pop();
+      }
+      return;
+    }
+    this.surface(node, path, c);
+  }
+
+  private surface(rings: unknown[], path: number[], c: GeometryContext): void {
+    const { vertexFn, builder, defSem, objectType, semSurfaces, semValues, texValues, matValues, matValue, app } = c;
+    const pts: number[][][] = [];
+    for (let r = 0; r < rings.length; r++) {
+      const ring = rings[r];
+      if (!Array.isArray(ring)) throw new ObjectError(`${boundaryPointer(c.gp, path)}/${r}`, `expected a ring (array of vertex indices), got ${typeName(ring)}`);
+      const out: number[][] = new Array(ring.length);
+      let k = 0;
+      try {
+        for (; k < ring.length; k++) out[k] = vertexFn(ring[k]) as number[];
+      } catch (err) {
+        if (err instanceof VertexProblem) throw new ObjectError(`${boundaryPointer(c.gp, path)}/${r}/${k}`, err.message);
+        throw err;
+      }
+      pts.push(out);
+    }
+    if (pts.length === 0 || pts[0].length < 3) {
+      this.stats.degenerateSurfaces++;
+      return;
+    }
+    // Triangles (most of a TIN or a 3dfier output) need no ear clipping.
+    const tri = pts.length === 1 && pts[0].length === 3 ? triangleOrEmpty(pts[0]) : pts.length === 1 && pts[0].length === 4 ? convexQuad(pts[0]) ?? triangulatePolygon3D(pts) : triangulatePolygon3D(pts);
+    if (tri.length === 0) {
+      this.stats.degenerateSurfaces++;
+      return;
+    }
+    // semantic
+    let semantic: SurfaceSemantic | null = defSem;
+    const sv = pick(semValues, path);
+    if (typeof sv === 'number' && Number.isInteger(sv) && isObj(semSurfaces[sv])) {
+      const st = (semSurfaces[sv] as Record<string, unknown>).type;
+      if (typeof st === 'string') semantic = SEMANTIC_MAP[st] ?? (defSem ?? 'generic');
+    }
+    let deferred = false;
+    if (semantic === null) {
+      semantic = orientationSemantic(newellNormal(pts[0]));
+      // An up-facing surface at the object's bottom is a floor wound the wrong way: decided once all surfaces are in.
+      deferred = semantic === 'roof';
+    }
+    if (objectType === 'TINRelief') semantic = 'terrain';
+    // material colour
+    let color: [number, number, number, number] | undefined;
+    const mv = matValue !== undefined ? matValue : pick(matValues, path);
+    if (typeof mv === 'number' && Number.isInteger(mv)) {
+      let cached = app.colors.get(mv);
+      if (cached === undefined) {
+        cached = null;
+        const m = app.materials[mv];
+        if (isObj(m)) {
+          const d = m.diffuseColor;
+          if (Array.isArray(d) && d.length >= 3 && d.every((x) => typeof x === 'number')) {
+            const tr = typeof m.transparency === 'number' ? m.transparency : 0;
+            cached = [d[0], d[1], d[2], 1 - tr];
+          }
+        }
+        app.colors.set(mv, cached);
+      }
+      if (cached) color = cached;
+    }
+    // texture
+    let texture: string | undefined;
+    let uvs: number[] | undefined;
+    const tv = pick(texValues, path);
+    if (Array.isArray(tv) && tv.length === pts.length) {
+      const list: number[] = [];
+      let texIdx: number | undefined;
+      let ok = true;
+      for (let r = 0; r < pts.length && ok; r++) {
+        const e = tv[r];
+        if (!Array.isArray(e) || typeof e[0] !== 'number' || e.length !== pts[r].length + 1) {
+          ok = false;
+          break;
+        }
+        if (texIdx === undefined) texIdx = e[0];
+        else if (texIdx !== e[0]) ok = false;
+        for (let k = 1; k < e.length && ok; k++) {
+          const uv = app.uvs[e[k] as number];
+          if (!Array.isArray(uv) || typeof uv[0] !== 'number' || typeof uv[1] !== 'number') ok = false;
+          else list.push(uv[0], 1 - uv[1]);
+        }
+      }
+      if (ok && texIdx !== undefined) {
+        const t = app.textures[texIdx];
+        const image = isObj(t) && typeof t.image === 'string' ? t.image : undefined;
+        if (image) {
+          texture = image;
+          uvs = list;
+          this.textureImages.set(image, image);
+          this.stats.texturedSurfaces++;
+        }
+      }
+    }
+    if (deferred) builder.defer(pts, tri, color, texture, uvs);
+    else builder.add(semantic, pts, tri, color, texture, uvs);
+  }
+}
+
+const TRIANGLE = [0, 1, 2];
+const QUAD = [0, 1, 2, 0, 2, 3];
+
+/**
+ * [0, 1, 2, 0, 2, 3] for a planar convex quad (most walls), the triangles earcut would give it; undefined when the
+ * quad is not clearly convex and planar (then the general triangulation decides).
+ */
+function convexQuad(p: number[][]): number[] | undefined {
+  const a = p[0], b = p[1], c = p[2], d = p[3];
+  // Newell normal of the quad.
+  let nx = 0, ny = 0, nz = 0;
+  for (let i = 0; i < 4; i++) {
+    const u = p[i], v = p[(i + 1) & 3];
+    nx += (u[1] - v[1]) * (u[2] + v[2]);
+    ny += (u[2] - v[2]) * (u[0] + v[0]);
+    nz += (u[0] - v[0]) * (u[1] + v[1]);
+  }
+  const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
+  if (!(len > 0) || !Number.isFinite(len)) return undefined;
+  // Each corner turns the same way as the normal, and both triangles face it: convex.
+  for (let i = 0; i < 4; i++) {
+    const o = p[i], u = p[(i + 1) & 3], w = p[(i + 3) & 3];
+    const e1x = u[0] - o[0], e1y = u[1] - o[1], e1z = u[2] - o[2];
+    const e2x = w[0] - o[0], e2y = w[1] - o[1], e2z = w[2] - o[2];
+    const cx = e1y * e2z - e1z * e2y, cy = e1z * e2x - e1x * e2z, cz = e1x * e2y - e1y * e2x;
+    const dot = cx * nx + cy * ny + cz * nz;
+    const cl = Math.sqrt(cx * cx + cy * cy + cz * cz);
+    // Nearly straight or non-planar corners: leave it to the general path.
+    if (!(dot > 0.999 * cl * len) || cl < 1e-9 * len) return undefined;
+  }
+  void a; void b; void c; void d;
+  return QUAD;
+}
+const NONE: number[] = [];
+
+/** [0, 1, 2] for a non-degenerate triangle (finite, non-zero area), else []. */
+function triangleOrEmpty(p: number[][]): number[] {
+  const ax = p[1][0] - p[0][0], ay = p[1][1] - p[0][1], az = p[1][2] - p[0][2];
+  const bx = p[2][0] - p[0][0], by = p[2][1] - p[0][1], bz = p[2][2] - p[0][2];
+  const cx = ay * bz - az * by, cy = az * bx - ax * bz, cz = ax * by - ay * bx;
+  const area2 = Math.hypot(cx, cy, cz);
+  const ext = Math.max(Math.abs(ax), Math.abs(ay), Math.abs(az), Math.abs(bx), Math.abs(by), Math.abs(bz));
+  return area2 > ext * ext * 1e-12 && Number.isFinite(area2) ? TRIANGLE : NONE;
+}
+
+/**
+ * Picks a value from a semantics/material/texture "values" array along a surface's path in the boundaries
+ * ([surface] for MultiSurface, [shell, surface] for Solid, [solid, shell, surface] for MultiSolid).
+ */
+function pick(values: unknown, path: number[]): unknown {
+  let v: unknown = values;
+  for (const i of path) {
+    if (!Array.isArray(v)) return undefined;
+    v = v[i];
+  }
+  return v;
+}
+
+/** Text of a colour for part keys, cached per array (colours are shared per material). */
+const colorKeys = new WeakMap<readonly number[], string>();
+function colorKey(c: readonly number[]): string {
+  let k = colorKeys.get(c);
+  if (k === undefined) colorKeys.set(c, (k = c.join(',')));
+  return k;
+}
+
+type Deferred = [number[][][], number[], [number, number, number, number] | undefined, string | undefined, number[] | undefined];
+
+/** Groups triangles by (semantic, colour, texture) into MeshParts. */
+class PartBuilder {
+  private map = new Map<string, MeshPart>();
+  private pending: Deferred[] = [];
+  private minZ = Infinity;
+  private lastPart: MeshPart | undefined;
+  private lastSemantic: SurfaceSemantic | undefined;
+  private lastColor: [number, number, number, number] | undefined;
+  private lastTexture: string | undefined;
+
+  /** An up-facing surface without semantics: roof, unless it lies at the object's lowest level (then ground). */
+  defer(pts: number[][][], tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
+    for (const q of pts[0]) if (q[2] < this.minZ) this.minZ = q[2];
+    this.pending.push([pts, tri, color, texture, uvs]);
+  }
+
+  add(semantic: SurfaceSemantic, pts: number[][][], tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
+    for (const q of pts[0]) if (q[2] < this.minZ) this.minZ = q[2];
+    // Consecutive surfaces mostly share semantic, colour and texture: reuse the last part without building a key.
+    let part: MeshPart | undefined;
+    if (this.lastPart && this.lastSemantic === semantic && this.lastColor === color && this.lastTexture === texture) part = this.lastPart;
+    else {
+      const key = `${semantic}|${color ? colorKey(color) : ''}|${texture ?? ''}`;
+      part = this.map.get(key);
+    }
+    if (!part) {
+      const key = `${semantic}|${color ? colorKey(color) : ''}|${texture ?? ''}`;
+      part = { semantic, positions: [], indices: [] };
+      if (color) part.color = color;
+      if (texture) {
+        part.texture = texture;
+        part.uvs = [];
+      }
+      this.map.set(key, part);
+    }
+    this.lastPart = part;
+    this.lastSemantic = semantic;
+    this.lastColor = color;
+    this.lastTexture = texture;
+    const positions = part.positions, indices = part.indices;
+    const base = positions.length / 3;
+    for (let r = 0; r < pts.length; r++) {
+      const ring = pts[r];
+      for (let k = 0; k < ring.length; k++) {
+        const q = ring[k];
+        positions.push(q[0], q[1], q[2]);
+      }
+    }
+    for (let k = 0; k < tri.length; k++) indices.push(base + tri[k]);
+    if (texture && uvs) for (const u of uvs) part.uvs!.push(u);
+  }
+
+  parts(): MeshPart[] {
+    const pending = this.pending;
+    this.pending = [];
+    for (const [pts, tri, color, texture, uvs] of pending) {
+      let top = -Infinity;
+      for (const q of pts[0]) if (q[2] > top) top = q[2];
+      this.add(top <= this.minZ + 0.05 ? 'ground' : 'roof', pts, tri, color, texture, uvs);
+    }
+    return [...this.map.values()];
+  }
+}
+
+/** Whether a geometry LoD ("2.2", "1", 2) matches a requested one ("2" matches "2", "2.0", "2.2"). */
+export function lodMatches(lod: string, want: string): boolean {
+  if (lod === want) return true;
+  if (lod !== '' && want !== '' && Number(lod) === Number(want)) return true;
+  return !want.includes('.') && lod.startsWith(want + '.');
+}
+
+/** The highest of some LoD strings (numeric order; "" lowest). */
+export function highestLod(lods: string[]): string {
+  let best = lods[0];
+  for (const l of lods) if ((Number(l) || 0) > (Number(best) || 0)) best = l;
+  return best;
+}
+
+/** Flattens nested attribute values: objects to "a.b" keys (up to 6 levels), arrays to JSON text, non-finite numbers to null. */
+export function flattenInto(out: Record<string, AttributeValue>, prefix: string, value: unknown, depth: number): void {
+  if (value === null || value === undefined) {
+    if (prefix) out[prefix] = null;
+    return;
+  }
+  if (typeof value === 'string' || typeof value === 'boolean') {
+    out[prefix] = value;
+    return;
+  }
+  if (typeof value === 'number') {
+    out[prefix] = Number.isFinite(value) ? value : null;
+    return;
+  }
+  if (Array.isArray(value)) {
+    out[prefix] = JSON.stringify(value);
+    return;
+  }
+  if (isObj(value)) {
+    if (depth >= 6) {
+      out[prefix] = JSON.stringify(value);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) flattenInto(out, prefix ? `${prefix}.${k}` : k, v, depth + 1);
+    return;
+  }
+  out[prefix] = String(value);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v === undefined) return 'nothing';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)?.slice(0, 30)}`;
+}
+

@@ -1,0 +1,2 @@
+export * from './ellipsoid.js';
+export * from './projection.js';

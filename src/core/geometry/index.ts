@@ -1,0 +1,2 @@
+export * from './triangulate.js';
+export * from './mesh.js';

@@ -1,0 +1,119 @@
+import earcut from 'earcut';
+import type { MeshPart, SurfaceSemantic } from '../model/feature.js';
+
+/**
+ * Newell's normal of a ring of [x, y, z] points (not closed). Its length is twice the ring's area; its direction
+ * is the side from which the ring runs counter-clockwise. Returns [0, 0, 0] for fewer than 3 points.
+ */
+export function newellNormal(ring: number[][]): [number, number, number] {
+  let nx = 0, ny = 0, nz = 0;
+  const n = ring.length;
+  if (n < 3) return [0, 0, 0];
+  // Subtract the first point so large coordinates keep their precision.
+  const ox = ring[0][0], oy = ring[0][1], oz = ring[0][2] ?? 0;
+  for (let i = 0; i < n; i++) {
+    const a = ring[i];
+    const b = ring[(i + 1) % n];
+    const ax = a[0] - ox, ay = a[1] - oy, az = (a[2] ?? 0) - oz;
+    const bx = b[0] - ox, by = b[1] - oy, bz = (b[2] ?? 0) - oz;
+    nx += (ay - by) * (az + bz);
+    ny += (az - bz) * (ax + bx);
+    nz += (ax - bx) * (ay + by);
+  }
+  return [nx, ny, nz];
+}
+
+/**
+ * Triangulates a planar (or nearly planar) 3D polygon with holes.
+ *
+ * `rings` = [outer, ...holes], each ring a list of [x, y, z] points, not closed. The polygon is projected onto the
+ * plane given by the outer ring's Newell normal and triangulated with earcut. The result indexes the concatenated
+ * ring vertices (outer first, then each hole in order); every triangle runs counter-clockwise seen from the side
+ * the Newell normal points to. Degenerate input (fewer than 3 points, zero area, non-finite coordinates) gives []
+ * and never throws.
+ */
+export function triangulatePolygon3D(rings: number[][][]): number[] {
+  if (!Array.isArray(rings) || rings.length === 0) return [];
+  const outer = rings[0];
+  if (!Array.isArray(outer) || outer.length < 3) return [];
+  let total = 0;
+  for (const ring of rings) {
+    if (!Array.isArray(ring)) return [];
+    for (const p of ring) {
+      if (!Array.isArray(p) || p.length < 2) return [];
+      if (!Number.isFinite(p[0]) || !Number.isFinite(p[1]) || !Number.isFinite(p[2] ?? 0)) return [];
+    }
+    total += ring.length;
+  }
+  const [nx, ny, nz] = newellNormal(outer);
+  const len = Math.hypot(nx, ny, nz);
+  if (!(len > 0)) return [];
+  // Reject slivers: area tiny relative to the ring's extent squared.
+  let ext = 0;
+  const o = outer[0];
+  for (const p of outer) ext = Math.max(ext, Math.abs(p[0] - o[0]), Math.abs(p[1] - o[1]), Math.abs((p[2] ?? 0) - (o[2] ?? 0)));
+  if (len * 0.5 <= ext * ext * 1e-12) return [];
+  const n: [number, number, number] = [nx / len, ny / len, nz / len];
+  // Basis u, v with u × v = n, so counter-clockwise in (u, v) is counter-clockwise seen from +n.
+  const ax = Math.abs(n[0]), ay = Math.abs(n[1]), az = Math.abs(n[2]);
+  const helper: [number, number, number] = ax <= ay && ax <= az ? [1, 0, 0] : ay <= az ? [0, 1, 0] : [0, 0, 1];
+  const u = normalize(cross(helper, n));
+  const v = cross(n, u);
+  const flat = new Array<number>(total * 2);
+  const holes: number[] = [];
+  let k = 0;
+  const ox = o[0], oy = o[1], oz = o[2] ?? 0;
+  for (let r = 0; r < rings.length; r++) {
+    if (r > 0) holes.push(k);
+    for (const p of rings[r]) {
+      const dx = p[0] - ox, dy = p[1] - oy, dz = (p[2] ?? 0) - oz;
+      const x = dx * u[0] + dy * u[1] + dz * u[2];
+      const y = dx * v[0] + dy * v[1] + dz * v[2];
+      flat[2 * k] = x;
+      flat[2 * k + 1] = y;
+      k++;
+    }
+  }
+  let tri: number[];
+  try {
+    tri = earcut(flat, holes.length ? holes : undefined, 2);
+  } catch {
+    return [];
+  }
+  // Orient every triangle counter-clockwise in the (u, v) plane; drop zero-area ones.
+  const out: number[] = [];
+  for (let i = 0; i + 2 < tri.length; i += 3) {
+    const a = tri[i], b = tri[i + 1], c = tri[i + 2];
+    const area = (flat[2 * b] - flat[2 * a]) * (flat[2 * c + 1] - flat[2 * a + 1]) - (flat[2 * c] - flat[2 * a]) * (flat[2 * b + 1] - flat[2 * a + 1]);
+    if (area > 0) out.push(a, b, c);
+    else if (area < 0) out.push(a, c, b);
+  }
+  return out;
+}
+
+/**
+ * Builds one MeshPart from planar polygons (each = [outer, ...holes] of [x, y, z] points, not closed), triangulated
+ * with {@link triangulatePolygon3D}. Triangles face the side of each polygon's Newell normal. Degenerate polygons are
+ * skipped (their vertices are not emitted).
+ */
+export function polygonsToMeshPart(polygons: number[][][][], semantic: SurfaceSemantic): MeshPart {
+  const positions: number[] = [];
+  const indices: number[] = [];
+  for (const rings of polygons) {
+    const tri = triangulatePolygon3D(rings);
+    if (tri.length === 0) continue;
+    const base = positions.length / 3;
+    for (const ring of rings) for (const p of ring) positions.push(p[0], p[1], p[2] ?? 0);
+    for (const i of tri) indices.push(base + i);
+  }
+  return { semantic, positions, indices };
+}
+
+function cross(a: readonly number[], b: readonly number[]): [number, number, number] {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+function normalize(a: [number, number, number]): [number, number, number] {
+  const l = Math.hypot(a[0], a[1], a[2]);
+  return [a[0] / l, a[1] / l, a[2] / l];
+}

@@ -1,0 +1,2 @@
+export * from './feature.js';
+export * from './network.js';

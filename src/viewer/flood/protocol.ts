@@ -1,0 +1,23 @@
+/**
+ * Messages between the app and the flood worker (flood.worker.ts). Plain structured-cloneable data; frame arrays
+ * are transferred, not copied.
+ */
+import type { FloodConfig, MassBalance } from '../../core/flood/config.js';
+
+/** App → worker. */
+export type FloodWorkerRequest =
+  /** Builds the simulation and runs to `duration` s, posting a frame every `frameEvery` s of model time. */
+  | { type: 'start'; config: FloodConfig; duration: number; frameEvery: number }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+/** Worker → app. */
+export type FloodWorkerMessage =
+  | { type: 'progress'; time: number; steps: number; dt: number; maxDepth: number; wallMs: number }
+  /** A stored frame: depth (mm) and speed (mm/s) per cell, quantised to Uint16. */
+  | { type: 'frame'; time: number; depthMm: Uint16Array; speedMms: Uint16Array }
+  | { type: 'paused'; time: number }
+  /** End of the run: maximum depth (mm) and arrival time (s, NaN = never) per cell, mass balance. */
+  | { type: 'done'; time: number; steps: number; wallMs: number; maxDepthMm: Uint16Array; arrival: Float32Array; mass: MassBalance }
+  | { type: 'error'; message: string };

@@ -1,0 +1,151 @@
+/**
+ * Strip-parallel flood engine (src/core/flood/parallel): worker_threads on SharedArrayBuffer state must give the
+ * same result, bit for bit, as the single-thread FloodSimulation, with the same mass books, on a model that
+ * uses every feature (hyetograph, Manning grid, buildings, nodata, point inflow, free and level boundaries).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { FloodConfigError, FloodSimulation } from '../../src/core/flood/simulation.js';
+import { ParallelFloodSimulation, stripBounds } from '../../src/core/flood/parallel/parallel.js';
+import { createNodeParallelFlood, nodeFloodWorkers } from '../../src/server/flood/parallel-node.js';
+import type { FloodConfig } from '../../src/core/flood/config.js';
+import type { Grid } from '../../src/core/grid/grid.js';
+
+const grid = (ncols: number, nrows: number, dx: number, f: (x: number, y: number, c: number, r: number) => number): Grid => {
+  const data = new Float32Array(ncols * nrows);
+  for (let r = 0; r < nrows; r++) for (let c = 0; c < ncols; c++) data[r * ncols + c] = f((c + 0.5) * dx, (nrows - r - 0.5) * dx, c, r);
+  return { ncols, nrows, xll: 0, yll: 0, cellSize: dx, data };
+};
+
+/** A model that touches every code path: 48 × 37 cells of 2 m. */
+function model(): FloodConfig {
+  const ncols = 48;
+  const nrows = 37;
+  const dem = grid(ncols, nrows, 2, (x, y, c, r) => (r === 20 && c < 3 ? NaN : 0.01 * (96 - x) + 0.3 * Math.sin(y / 9) * Math.cos(x / 7)));
+  const blocked = new Uint8Array(ncols * nrows);
+  for (let r = 8; r < 30; r += 7) for (let c = 10; c < 40; c += 9) for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) blocked[(r + i) * ncols + c + j] = 1;
+  return {
+    dem,
+    manning: grid(ncols, nrows, 2, (x) => (x < 48 ? 0.03 : 0.05)),
+    rain: { t: Float64Array.from([0, 300, 900]), v: Float64Array.from([0, 150, 20]) },
+    blocked,
+    initialLevel: 0.15,
+    inflows: [{ x: 30, y: 37, hydrograph: { t: Float64Array.from([0, 200, 600]), v: Float64Array.from([0, 0.8, 0]) } }],
+    boundaries: { east: { type: 'free' }, west: { type: 'level', level: { t: Float64Array.from([0, 900]), v: Float64Array.from([1.3, 1.6]) } }, south: { type: 'free', slope: 0.01 } },
+    gauges: [{ name: 'g', x: 50, y: 40 }],
+  };
+}
+
+const running: ParallelFloodSimulation[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.terminate()));
+});
+
+function expectSameState(a: FloodSimulation, b: FloodSimulation): void {
+  for (const key of ['h', 'qx', 'qy', 'maxDepth', 'arrival'] as const) {
+    const x = a[key];
+    const y = b[key];
+    let diff = 0;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) diff++;
+    expect(diff, `${key}: values that differ`).toBe(0);
+  }
+  expect(b.time).toBe(a.time);
+  expect(b.steps).toBe(a.steps);
+  expect(b.dt).toBe(a.dt);
+  expect(b.massBalance()).toEqual(a.massBalance());
+}
+
+describe('strip-parallel flood engine', () => {
+  it('2 and 3 workers give the single-thread result bit for bit, books included', async () => {
+    const cfg = model();
+    const single = new FloodSimulation(cfg);
+    single.advanceTo(900);
+    expect(single.steps).toBeGreaterThan(300);
+    const mb = single.massBalance();
+    expect(mb.outflow_m3).toBeGreaterThan(0);
+    expect(mb.boundary_inflow_m3).toBeGreaterThan(0);
+    expect(mb.point_inflow_m3).toBeGreaterThan(0);
+    for (const workers of [2, 3]) {
+      const par = await createNodeParallelFlood(cfg, workers);
+      running.push(par);
+      expect(par.workerCount).toBe(workers);
+      const p = await par.advanceTo(900);
+      expect(p.time).toBe(900);
+      expectSameState(single, par.view);
+      expect(par.gaugeDepths()).toEqual(single.gaugeDepths());
+      expect(Math.abs(par.massBalance().relative_error)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('step(), progress pauses, snapshot and restore behave as on one thread', async () => {
+    const cfg = model();
+    const single = new FloodSimulation(cfg);
+    const par = await createNodeParallelFlood(cfg, 2);
+    running.push(par);
+    // Single steps.
+    for (let i = 0; i < 5; i++) expect(await par.step()).toBe(single.step());
+    expectSameState(single, par.view);
+    // Paused by the callback after 2 chunks of 40 steps, then resumed.
+    let calls = 0;
+    const paused = await par.advanceTo(400, () => ++calls < 2, 40);
+    expect(paused.steps).toBe(5 + 80);
+    expect(paused.time).toBeLessThan(400);
+    await par.advanceTo(400);
+    single.advanceTo(400);
+    expectSameState(single, par.view);
+    // Snapshot, run on, restore, run again: the same.
+    const snap = par.snapshot();
+    await par.advanceTo(600);
+    const h600 = Float32Array.from(par.view.h);
+    await par.restore(snap);
+    expect(par.time).toBe(400);
+    await par.advanceTo(600);
+    expect(Array.from(par.view.h)).toEqual(Array.from(h600));
+    single.advanceTo(600);
+    expectSameState(single, par.view);
+  });
+
+  it('splits rows evenly, uses fewer workers on tiny grids, rejects bad input with the field name', async () => {
+    expect(stripBounds(10, 3)).toEqual([0, 3, 7, 10]);
+    expect(stripBounds(1000, 2)).toEqual([0, 500, 1000]);
+    const tiny: FloodConfig = { dem: grid(6, 7, 1, (x) => 0.1 * x), manning: 0.03, rain: 100 };
+    const par = await createNodeParallelFlood(tiny, 2);
+    running.push(par);
+    expect(par.workerCount).toBe(1); // 7 rows: no room for two strips of 4
+    await par.advanceTo(60);
+    const single = new FloodSimulation(tiny);
+    single.advanceTo(60);
+    expectSameState(single, par.view);
+    // Semi-implicit friction, constant n, the plain depth time step, a free north side: still the same bits.
+    const other: FloodConfig = { dem: grid(12, 13, 1, (x, y) => 0.02 * y + 0.05 * Math.sin(x)), manning: 0.04, rain: 200, friction: 'semi-implicit', timeStep: 'depth', boundaries: { north: { type: 'free' } } };
+    const par2 = await createNodeParallelFlood(other, 3);
+    running.push(par2);
+    expect(par2.workerCount).toBe(3);
+    await par2.advanceTo(300);
+    const single2 = new FloodSimulation(other);
+    single2.advanceTo(300);
+    expect(single2.massBalance().outflow_m3).toBeGreaterThan(0);
+    expectSameState(single2, par2.view);
+    await expect(ParallelFloodSimulation.create({ dem: grid(8, 8, 1, () => 0), manning: -1 }, { spawn: nodeFloodWorkers() })).rejects.toThrow(FloodConfigError);
+    await expect(ParallelFloodSimulation.create({ dem: grid(8, 8, 1, () => 0), manning: 0.03 }, { workers: 0, spawn: nodeFloodWorkers() })).rejects.toThrow(/workers/);
+  });
+
+  it('a failing worker rejects the run with its message instead of hanging the others', async () => {
+    const cfg: FloodConfig = { dem: grid(10, 10, 1, () => 0), manning: 0.03, rain: 10 };
+    const spawn = nodeFloodWorkers();
+    let n = 0;
+    // The second worker gets a corrupted init message (buffers of the wrong size): its engine refuses them.
+    const par = await ParallelFloodSimulation.create(cfg, {
+      workers: 2,
+      spawn: () => {
+        const h = spawn();
+        const k = n++;
+        return {
+          ...h,
+          postMessage: (m) => h.postMessage(m.type === 'init' && k === 1 ? { ...m, buffers: { ...m.buffers, h: new SharedArrayBuffer(8) } } : m),
+        };
+      },
+    }).catch((e: Error) => e);
+    expect(par).toBeInstanceOf(Error);
+    expect((par as Error).message).toMatch(/flood worker 1: shared\.buffers\.h/);
+  });
+});

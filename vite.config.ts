@@ -1,0 +1,33 @@
+import { defineConfig } from 'vite';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { tilesetsMiddleware } from './src/server/static.js';
+
+const cesiumSource = 'node_modules/cesium/Build/Cesium';
+const cesiumBaseUrl = 'cesiumStatic';
+
+/** The app: one page, Cesium's static assets copied beside it, tilesets served from ./tilesets in dev. */
+export default defineConfig({
+  define: { CESIUM_BASE_URL: JSON.stringify(`/${cesiumBaseUrl}`) },
+  build: {
+    outDir: 'dist',
+    chunkSizeWarningLimit: 8000,
+    target: 'es2022',
+    // The app, and the bare-CesiumJS page `npm run bench` compares it with.
+    rollupOptions: { input: { main: 'index.html', bare: 'bench/bare/index.html' } },
+  },
+  worker: { format: 'es' },
+  plugins: [
+    viteStaticCopy({
+      targets: ['ThirdParty', 'Workers', 'Assets', 'Widgets'].map((d) => ({ src: `${cesiumSource}/${d}`, dest: cesiumBaseUrl })),
+    }),
+    {
+      name: 'twin-tilesets',
+      configureServer(server) {
+        server.middlewares.use(tilesetsMiddleware(process.cwd()));
+      },
+      configurePreviewServer(server) {
+        server.middlewares.use(tilesetsMiddleware(process.cwd()));
+      },
+    },
+  ],
+});
