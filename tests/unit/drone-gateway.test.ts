@@ -36,7 +36,7 @@ describe('flight log replay through the gateway', () => {
     running.push(g);
     const ws = await streamClient(g.port);
     ws.ws.send(JSON.stringify({ op: 'subscribe', layers: ['drone'] }));
-    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 5000, 'live');
+    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 20_000, 'live');
     const t0 = Date.now();
     const r = await replayFlightLog(g.gw, read('UAVLogViewer_vtol.tlog'), 'vtol.tlog');
     const counts = await r.done;
@@ -143,7 +143,9 @@ describe('MAVLink over UDP', () => {
           bytes[bytes.length - 3] ^= 0x55;
         }
         await new Promise<void>((res, rej) => sock.send(bytes, port, '127.0.0.1', (e) => (e ? rej(e) : res())));
-        if (i % 50 === 0) await new Promise((res) => setTimeout(res, 1));
+        // Window of 32 datagrams: wait until the gateway has read them, so a busy CI machine never overflows the
+        // socket buffer (UDP drops silently; this test is about decoding and storing, not about the kernel).
+        if (i % 32 === 31) await waitFor(() => g.gw.mavlink!.stats().datagrams >= i + 1, 10_000, `datagram ${i + 1} received`);
       }
       const corruptedIsGpi = recs[50].bytes[5] === 33 && recs[50].bytes[3] === 1;
       const want = gpi.length - (corruptedIsGpi ? 1 : 0);

@@ -25,7 +25,7 @@ describe('gateway stream', () => {
     running.push(g);
     const ws = await streamClient(g.port);
     ws.ws.send(JSON.stringify({ op: 'subscribe' }));
-    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 5000, 'live');
+    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 20_000, 'live');
     const pub = await connect(g.gw.mqttPort!);
     const ds = dsId(g, 'press-1/pressure');
     const N = 500;
@@ -57,7 +57,7 @@ describe('gateway stream', () => {
     await pub.publishAsync(`v1.1/Datastreams(${ds})/Observations`, JSON.stringify({ result: 12.5, phenomenonTime: new Date(T0).toISOString() }), { qos: 1 });
     await pub.publishAsync(`v1.1/Datastreams(${ds})/Observations`, '{"result": "oops"}', { qos: 1 });
     g.gw.pipeline.submitValid({ ds, t: T0 + 1000, result: 13 });
-    await waitFor(() => got.length >= 2, 5000, 'two entities');
+    await waitFor(() => got.length >= 2, 20_000, 'two entities');
     await new Promise((r) => setTimeout(r, 100));
     expect(got).toEqual([
       { '@iot.id': 1, phenomenonTime: new Date(T0).toISOString(), resultTime: new Date(T0).toISOString(), result: 12.5 },
@@ -70,7 +70,7 @@ describe('gateway stream', () => {
     running.push(g);
     const ws = await streamClient(g.port);
     ws.ws.send(JSON.stringify({ op: 'subscribe' }));
-    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 5000, 'live');
+    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 20_000, 'live');
     const pub = await connect(g.gw.mqttPort!);
     const ds = dsId(g, 'gas-1/gas');
     const tel = dsId(g, 'port-1/drone1/telemetry');
@@ -208,7 +208,7 @@ describe('gateway stream', () => {
     const nDs = g.gw.model.datastreams.size;
     const ws = await streamClient(g.port);
     ws.ws.send(JSON.stringify({ op: 'subscribe' }));
-    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 5000, 'live');
+    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 20_000, 'live');
     // Stall: stop reading from the socket.
     (ws.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const sensors = [...g.gw.model.datastreams.values()].filter((d) => d.kind === 'measurement').map((d) => d.id);
@@ -260,32 +260,32 @@ describe('gateway stream', () => {
     expect(await g.gw.store.prune(Date.now() - 86_400_000)).toBe(50);
     const ws = await streamClient(g.port);
     ws.ws.send(JSON.stringify({ op: 'subscribe', since: 10, datastreams: [ds] }));
-    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 5000, 'live after replay');
+    await waitFor(() => ws.msgs.some((m) => m.type === 'live'), 20_000, 'live after replay');
     const gap = ws.msgs.find((m) => m.type === 'gap');
     expect(gap).toMatchObject({ from: 11, to: 50, reason: 'pruned' });
     expect(ws.obs.map((o) => o[3])).toEqual([...Array(50).keys()].map((i) => 100 + i));
     // snapshot:true without since: the latest value of each subscribed datastream, then live.
     const ws4 = await streamClient(g.port);
     ws4.ws.send(JSON.stringify({ op: 'subscribe', snapshot: true, layers: ['rainfall'] }));
-    await waitFor(() => ws4.msgs.some((m) => m.type === 'live'), 5000, 'live after snapshot');
+    await waitFor(() => ws4.msgs.some((m) => m.type === 'live'), 20_000, 'live after snapshot');
     expect(ws4.msgs.find((m) => m.type === 'snapshot')).toMatchObject({ obs: [[100, ds, expect.any(Number), 149]] });
     g.gw.pipeline.submitValid({ ds, t: Date.now() + 1000, result: 500 });
-    await waitFor(() => ws4.obs.length === 1, 5000, 'live value after the snapshot');
+    await waitFor(() => ws4.obs.length === 1, 20_000, 'live value after the snapshot');
     expect(ws4.obs[0][3]).toBe(500);
     ws4.close();
     // A client whose last seq is beyond this gateway's history is told to reset and continues live.
     const ws3 = await streamClient(g.port);
     ws3.ws.send(JSON.stringify({ op: 'subscribe', since: 5000 }));
-    await waitFor(() => ws3.msgs.some((m) => m.type === 'live'), 5000, 'live after reset');
+    await waitFor(() => ws3.msgs.some((m) => m.type === 'live'), 20_000, 'live after reset');
     expect(ws3.msgs.find((m) => m.type === 'gap')).toMatchObject({ from: 102, to: 5000, reason: 'reset' });
     ws3.close();
     // Viewport filter: a bbox away from the site gets nothing.
     const ws2 = await streamClient(g.port);
     ws2.ws.send(JSON.stringify({ op: 'subscribe', since: 0, bbox: [0, 0, 1, 1] }));
-    await waitFor(() => ws2.msgs.some((m) => m.type === 'live'), 5000, 'live');
+    await waitFor(() => ws2.msgs.some((m) => m.type === 'live'), 20_000, 'live');
     expect(ws2.obs).toHaveLength(0);
     ws2.ws.send(JSON.stringify({ op: 'subscribe', bbox: [0] }));
-    await waitFor(() => ws2.msgs.some((m) => m.type === 'error'), 5000, 'error for a bad bbox');
+    await waitFor(() => ws2.msgs.some((m) => m.type === 'error'), 20_000, 'error for a bad bbox');
     ws.close();
     ws2.close();
   });

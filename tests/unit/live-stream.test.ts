@@ -31,23 +31,23 @@ describe('StreamClient against the gateway', () => {
       await submit(g, 20, Date.now() - 60_000);
       const { c, got, states, gaps } = client(g.port);
       c.start({ layers: ['sensor'] });
-      await waitFor(() => c.state === 'live', 5000, 'live');
+      await waitFor(() => c.state === 'live', 20_000, 'live');
       // Snapshot: the latest value of each sensor datastream that has data.
       const snapshotSeqs = new Set(got.map((o) => o[0]));
       expect(snapshotSeqs.size).toBeGreaterThan(0);
       await submit(g, 10, Date.now());
-      await waitFor(() => got.length >= snapshotSeqs.size + 10, 5000, 'live observations');
+      await waitFor(() => got.length >= snapshotSeqs.size + 10, 20_000, 'live observations');
 
       c.drop();
-      await waitFor(() => c.state === 'reconnecting', 2000, 'reconnecting');
+      await waitFor(() => c.state === 'reconnecting', 10_000, 'reconnecting');
       // Data committed while the socket is down must come through the resume.
       await submit(g, 25, Date.now() + 100_000);
-      await waitFor(() => c.state === 'live' && c.connections === 2, 5000, 'resumed');
+      await waitFor(() => c.state === 'live' && c.connections === 2, 20_000, 'resumed');
       await submit(g, 5, Date.now() + 200_000);
       const all = await g.gw.store.since(0, 100_000);
       const lastSnapshot = Math.max(...snapshotSeqs);
       const expected = all.filter((o) => o.seq > lastSnapshot).map((o) => o.seq);
-      await waitFor(() => got.filter((o) => o[0] > lastSnapshot).length >= expected.length, 5000, 'all after resume');
+      await waitFor(() => got.filter((o) => o[0] > lastSnapshot).length >= expected.length, 20_000, 'all after resume');
       const seqs = got.filter((o) => o[0] > lastSnapshot).map((o) => o[0]);
       expect(seqs).toEqual(expected);
       expect(new Set(got.map((o) => o[0])).size).toBe(got.length);
@@ -68,16 +68,16 @@ describe('StreamClient against the gateway', () => {
     try {
       await submit(g, 5, Date.now());
       c.start({});
-      await waitFor(() => c.state === 'live', 5000, 'live');
+      await waitFor(() => c.state === 'live', 20_000, 'live');
       await submit(g, 5, Date.now() + 10_000);
-      await waitFor(() => got.length >= 5, 5000, 'first batch');
+      await waitFor(() => got.length >= 5, 20_000, 'first batch');
       await g.stop();
-      await waitFor(() => c.attempts >= 2, 5000, 'failed reconnect attempts');
+      await waitFor(() => c.attempts >= 2, 20_000, 'failed reconnect attempts');
       g = await startGateway({ dataDir: dir, store: 'sqlite', httpPort: port });
       await submit(g, 7, Date.now() + 20_000);
-      await waitFor(() => c.state === 'live', 5000, 'live again');
+      await waitFor(() => c.state === 'live', 20_000, 'live again');
       const all = (await g.gw.store.since(0, 100_000)).map((o) => o.seq);
-      await waitFor(() => got.length > 0 && got[got.length - 1][0] === all[all.length - 1], 5000, 'caught up');
+      await waitFor(() => got.length > 0 && got[got.length - 1][0] === all[all.length - 1], 20_000, 'caught up');
       const firstSeen = got[0][0];
       expect(got.map((o) => o[0])).toEqual(all.filter((s) => s >= firstSeen));
     } finally {
