@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
-import { tilesetsMiddleware } from './src/server/static.js';
+import { ISOLATION_HEADERS, tilesetsMiddleware } from './src/server/static.js';
 
 const cesiumSource = 'node_modules/cesium/Build/Cesium';
 const cesiumBaseUrl = 'cesiumStatic';
@@ -16,6 +16,9 @@ export default defineConfig({
     rollupOptions: { input: { main: 'index.html', bare: 'bench/bare/index.html' } },
   },
   worker: { format: 'es' },
+  // Cross-origin isolation (SharedArrayBuffer for the flood engine's workers), as `twin serve` sends it.
+  server: { headers: { ...ISOLATION_HEADERS } },
+  preview: { headers: { ...ISOLATION_HEADERS } },
   plugins: [
     viteStaticCopy({
       targets: ['ThirdParty', 'Workers', 'Assets', 'Widgets'].map((d) => ({ src: `${cesiumSource}/${d}`, dest: cesiumBaseUrl })),

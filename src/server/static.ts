@@ -33,6 +33,17 @@ const MIME: Record<string, string> = {
 type Next = (err?: unknown) => void;
 
 /**
+ * Cross-origin isolation, so that the page gets SharedArrayBuffer (the flood tool's parallel engine). COEP
+ * 'credentialless' (not 'require-corp') keeps cross-origin images and tiles a user adds loadable: no-cors requests
+ * go without credentials instead of needing a Cross-Origin-Resource-Policy header. Sent with every served file
+ * (app, workers, tilesets); vite.config.ts sends the same in dev and preview.
+ */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'credentialless',
+};
+
+/**
  * Serves a file below `root` for the URL path `urlPath`, refusing paths that escape root.
  * Returns false when there is no such file (so the caller can fall through).
  */
@@ -68,6 +79,7 @@ export function serveFile(root: string, urlPath: string, req: IncomingMessage, r
   res.setHeader('Content-Length', String(st.size));
   res.setHeader('Last-Modified', st.mtime.toUTCString());
   res.setHeader('Cache-Control', ext === '.html' ? 'no-cache' : 'public, max-age=60');
+  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
   if (req.headers['if-modified-since'] && new Date(req.headers['if-modified-since']).getTime() >= Math.floor(st.mtimeMs / 1000) * 1000) {
     res.statusCode = 304;
     res.end();

@@ -26,6 +26,8 @@ test.beforeAll(async ({ browser }) => {
   await page.waitForFunction(() => !!window.twin);
   const report = await page.evaluate(() => window.twin.ready);
   expect(report.errors).toEqual([]);
+  // The server sends COOP same-origin + COEP credentialless: SharedArrayBuffer for the parallel flood engine.
+  expect(await page.evaluate(() => ({ isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer }))).toEqual({ isolated: true, sab: 'function' });
 });
 
 test.afterAll(async () => {
@@ -76,8 +78,14 @@ test('runs a 10-minute 100-year storm on a 10 m grid in a worker and shows the w
       waterInScene: !!f.water?.primitive && window.twin.viewer.scene.primitives.contains(f.water.primitive),
       framesShown: f.water?.framesShown ?? 0,
       hash: f.hashValue(),
+      engine: f.engine,
+      cores: navigator.hardwareConcurrency,
     };
   });
+  // Cross-origin isolated: the strip-parallel engine on nested workers (WebAssembly row kernels) where ≥ 2 cores.
+  console.log(`flood engine: ${JSON.stringify(st.engine)} (${st.cores} cores)`);
+  if (st.cores >= 2) expect(st.engine).toEqual({ parallel: true, workers: Math.min(4, st.cores), kernel: 'wasm' });
+  else expect(st.engine).toEqual({ parallel: false, workers: 1, kernel: 'wasm' });
   expect(st.cells).toEqual([300, 286]);
   expect(st.end).toBe(600);
   expect(st.frames).toBe(6); // t = 0 plus every 2 min

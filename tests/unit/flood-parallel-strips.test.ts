@@ -64,10 +64,12 @@ describe('strip-parallel flood engine', () => {
     expect(mb.outflow_m3).toBeGreaterThan(0);
     expect(mb.boundary_inflow_m3).toBeGreaterThan(0);
     expect(mb.point_inflow_m3).toBeGreaterThan(0);
-    for (const workers of [2, 3]) {
-      const par = await createNodeParallelFlood(cfg, workers);
+    // WebAssembly row kernels on a shared memory (the default), and the JavaScript ones on SharedArrayBuffers.
+    for (const [workers, kernel] of [[2, 'wasm'], [3, 'wasm'], [2, 'js']] as const) {
+      const par = await createNodeParallelFlood({ ...cfg, kernel }, workers);
       running.push(par);
       expect(par.workerCount).toBe(workers);
+      expect(par.kernel).toBe(kernel);
       const p = await par.advanceTo(900);
       expect(p.time).toBe(900);
       expectSameState(single, par.view);
@@ -121,6 +123,13 @@ describe('strip-parallel flood engine', () => {
     running.push(par2);
     expect(par2.workerCount).toBe(3);
     await par2.advanceTo(300);
+    // Every worker reports its stepping and barrier-waiting time for all the steps.
+    expect(par2.timing).toHaveLength(3);
+    for (const t of par2.timing) {
+      expect(t.steps).toBe(par2.steps);
+      expect(t.workMs).toBeGreaterThan(0);
+      expect(t.waitMs).toBeGreaterThanOrEqual(0);
+    }
     const single2 = new FloodSimulation(other);
     single2.advanceTo(300);
     expect(single2.massBalance().outflow_m3).toBeGreaterThan(0);
@@ -141,7 +150,7 @@ describe('strip-parallel flood engine', () => {
         const k = n++;
         return {
           ...h,
-          postMessage: (m) => h.postMessage(m.type === 'init' && k === 1 ? { ...m, buffers: { ...m.buffers, h: new SharedArrayBuffer(8) } } : m),
+          postMessage: (m) => h.postMessage(m.type === 'init' && k === 1 ? { ...m, buffers: { ...FloodSimulation.allocateBuffers(10, 10, true), h: new SharedArrayBuffer(8) } } : m),
         };
       },
     }).catch((e: Error) => e);

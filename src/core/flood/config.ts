@@ -95,7 +95,17 @@ export interface FloodConfig {
   startTime?: number;
   /** Gauges to sample with {@link FloodSimulation.gaugeDepths}. */
   gauges?: Gauge[];
+  /**
+   * Kernels: 'auto' (default: WebAssembly where the runtime has it, else JavaScript), 'wasm' (a
+   * {@link FloodConfigError} where WebAssembly is missing) or 'js'. Both give the same result bit for bit.
+   * Strip-parallel runs: WebAssembly row kernels on one shared WebAssembly memory, or with 'js' (or without shared
+   * WebAssembly memory) JavaScript row kernels on SharedArrayBuffers.
+   */
+  kernel?: FloodKernel;
 }
+
+/** The single-thread kernel of a {@link FloodSimulation}, see {@link FloodConfig.kernel}. */
+export type FloodKernel = 'auto' | 'wasm' | 'js';
 
 /** Running mass balance (m³). */
 export interface MassBalance {

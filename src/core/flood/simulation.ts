@@ -21,9 +21,16 @@
  * - h^(1/3) for friction: per cell h^(−1/3) is kept up to date by one division-free Newton step (exact cube root
  *   only when the depth changed by more than 10 %), and per face h_f^(−1/3) is one Newton step from the upwind
  *   cell's value (h_up ≥ h_f; exact when h_f < 0.95·h_up). So usually no cube root at all in a step.
+ *
+ * Kernels: where the runtime has WebAssembly the sweep and the strip-parallel row kernels run the hand-written
+ * module ./wasm/sweep.wat (config `kernel`, default 'auto'): the same arithmetic in the same order on the same
+ * Float32 storage with Float64 intermediates, so the result is the JavaScript kernels' bit for bit
+ * (tests/unit/flood-wasm.test.ts); ~1.25× faster on one core (branch-free selects, no bounds checks). The
+ * JavaScript kernels below stay the fallback and the reference; change both together.
  */
 import type { Grid } from '../grid/grid.js';
 import { integrateSeries, sampleSeries, type TimeSeries } from '../formats/csv.js';
+import { WasmSweep, type FloodSharedMemory, type SweepStep } from './wasm/kernel.js';
 import {
   BOUNDARY_SIDES,
   type BoundaryCondition,
@@ -60,6 +67,8 @@ interface SideState {
 }
 
 const isGrid = (v: unknown): v is Grid => typeof v === 'object' && v !== null && 'data' in v && 'ncols' in v;
+/** Whether the model's rain is a grid (the WebAssembly kernels then hold a rain array). */
+export const usesRainGrid = (config: FloodConfig): boolean => isGrid(config.rain);
 const isSeries = (v: unknown): v is TimeSeries => typeof v === 'object' && v !== null && 't' in v && 'v' in v;
 
 /** Private per-strip buffers of the strip-parallel step (see {@link FloodSimulation.stripPhase1}). */
@@ -136,6 +145,8 @@ export class FloodSimulation {
   private readonly g: number;
   private readonly implicitFriction: boolean;
   private readonly constN: boolean;
+  /** The WebAssembly sweep that owns the arrays, or null (JavaScript sweep). */
+  private readonly wasm: WasmSweep | null;
 
   private hmax = 0;
   private umax = 0;
@@ -151,9 +162,10 @@ export class FloodSimulation {
    * @param shared optional shared-memory backing of the evolving state (h, h^(−1/3), qx, qy, maxDepth, arrival),
    *   e.g. SharedArrayBuffers from {@link FloodSimulation.allocateBuffers}, for strip-parallel runs. With
    *   `attach: true` the buffers already hold the state (written by another instance built from the same config)
-   *   and are only read here.
+   *   and are only read here. Either `buffers` (JavaScript kernels) or `memory` with this thread's `party` (a shared
+   *   WebAssembly memory from {@link WasmSweep.allocateShared}: WebAssembly kernels).
    */
-  constructor(config: FloodConfig, shared?: { buffers: FloodStateBuffers; attach?: boolean }) {
+  constructor(config: FloodConfig, shared?: { buffers?: FloodStateBuffers; memory?: FloodSharedMemory; party?: number; attach?: boolean }) {
     const dem = config.dem;
     if (!dem || !(dem.data instanceof Float32Array)) throw new FloodConfigError('dem: a Grid with Float32Array data is required');
     const { ncols, nrows, cellSize } = dem;
@@ -186,27 +198,44 @@ export class FloodSimulation {
 
     const buf = shared?.buffers;
     const attach = shared?.attach === true;
+    const kernel = config.kernel ?? 'auto';
+    if (kernel !== 'auto' && kernel !== 'wasm' && kernel !== 'js') throw new FloodConfigError(`kernel: 'auto', 'wasm' or 'js', got ${String(config.kernel)}`);
     if (buf) {
       const want: Record<keyof FloodStateBuffers, number> = { h: n, hic: n, maxDepth: n, arrival: n, qx: (ncols + 1) * nrows, qy: ncols * (nrows + 1) };
       for (const key of Object.keys(want) as (keyof FloodStateBuffers)[]) {
-        if (buf[key].byteLength !== 4 * want[key]) throw new FloodConfigError(`shared.buffers.${key}: ${buf[key].byteLength} bytes, expected ${4 * want[key]}`);
+        if (buf[key]?.byteLength !== 4 * want[key]) throw new FloodConfigError(`shared.buffers.${key}: ${buf[key]?.byteLength} bytes, expected ${4 * want[key]}`);
       }
+      if (shared?.memory) throw new FloodConfigError('shared: give either buffers or memory, not both');
     }
-    this.h = buf ? new Float32Array(buf.h) : new Float32Array(n);
-    this.z = new Float32Array(n);
-    this.hic = buf ? new Float32Array(buf.hic) : new Float32Array(n);
-    this.n2 = new Float32Array(n);
-    this.bW = new Float32Array(nrows);
-    this.bE = new Float32Array(nrows);
-    this.bN = new Float32Array(ncols);
-    this.bS = new Float32Array(ncols);
-    this.active = new Uint8Array(n);
-    this.maxDepth = buf ? new Float32Array(buf.maxDepth) : new Float32Array(n);
-    this.arrival = buf ? new Float32Array(buf.arrival) : new Float32Array(n);
-    this.qx = buf ? new Float32Array(buf.qx) : new Float32Array((ncols + 1) * nrows);
-    this.qy = buf ? new Float32Array(buf.qy) : new Float32Array(ncols * (nrows + 1));
+    let wasm: WasmSweep | null = null;
+    if (shared?.memory) {
+      // Strip-parallel on a shared WebAssembly memory: the WebAssembly row kernels.
+      try {
+        wasm = WasmSweep.attachShared(shared.memory, shared.party ?? 0, ncols, nrows, isGrid(config.rain));
+      } catch (e) {
+        throw new FloodConfigError(`shared.memory: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } else if (!buf && kernel !== 'js') {
+      wasm = WasmSweep.create(ncols, nrows, isGrid(config.rain));
+      if (kernel === 'wasm' && !wasm) throw new FloodConfigError(`kernel: 'wasm' requested, but this runtime cannot run the WebAssembly kernel for a ${ncols}×${nrows} grid`);
+    }
+    // (Shared buffers: the JavaScript strip kernels run on them.)
+    this.wasm = wasm;
+    this.h = wasm ? wasm.h : buf ? new Float32Array(buf.h) : new Float32Array(n);
+    this.z = wasm ? wasm.z : new Float32Array(n);
+    this.hic = wasm ? wasm.hic : buf ? new Float32Array(buf.hic) : new Float32Array(n);
+    this.n2 = wasm ? wasm.n2 : new Float32Array(n);
+    this.bW = wasm ? wasm.bW : new Float32Array(nrows);
+    this.bE = wasm ? wasm.bE : new Float32Array(nrows);
+    this.bN = wasm ? wasm.bN : new Float32Array(ncols);
+    this.bS = wasm ? wasm.bS : new Float32Array(ncols);
+    this.active = wasm ? wasm.active : new Uint8Array(n);
+    this.maxDepth = wasm ? wasm.maxDepth : buf ? new Float32Array(buf.maxDepth) : new Float32Array(n);
+    this.arrival = wasm ? wasm.arrival : buf ? new Float32Array(buf.arrival) : new Float32Array(n);
+    this.qx = wasm ? wasm.qx : buf ? new Float32Array(buf.qx) : new Float32Array((ncols + 1) * nrows);
+    this.qy = wasm ? wasm.qy : buf ? new Float32Array(buf.qy) : new Float32Array(ncols * (nrows + 1));
     if (!attach) this.arrival.fill(NaN);
-    this.oldRow = new Float32Array(ncols);
+    this.oldRow = wasm ? wasm.oldRow : new Float32Array(ncols);
 
     const blocked = config.blocked;
     if (blocked && blocked.length !== n) throw new FloodConfigError(`blocked: ${blocked.length} cells, expected ${n} (same grid as the DEM)`);
@@ -249,7 +278,7 @@ export class FloodSimulation {
       this.rainConst = rain / 3.6e6;
     } else if (isGrid(rain)) {
       this.checkAligned(rain, 'rain');
-      const rg = new Float32Array(n);
+      const rg = this.wasm?.rainGrid ?? new Float32Array(n);
       let sum = 0;
       for (let i = 0; i < n; i++) {
         const v = rain.data[i];
@@ -505,6 +534,30 @@ export class FloodSimulation {
   private kRainSure = 0;
   private kRainUni = 0;
 
+  /** The per-step constants of the WebAssembly kernels (after {@link prepareStep}). */
+  private stepConstants(): SweepStep {
+    const theta = this.theta;
+    return {
+      theta,
+      w: 0.5 * (1 - theta),
+      hMin: this.hMin,
+      n2c: this.n2[0],
+      arrivalDepth: this.arrivalDepth,
+      umaxMargin: UMAX_MARGIN,
+      limitKeep: LIMIT_KEEP,
+      gdt: this.kGdt,
+      gdtdx: this.kGdtdx,
+      k: this.kK,
+      rainSure: this.kRainSure,
+      rainUni: this.kRainUni,
+      dt: this.kDt,
+      t1: this.kT1,
+      umax: this.umaxB,
+      implicit: this.implicitFriction,
+      constN: this.constN,
+    };
+  }
+
   /** Per-step constants; adds the step's rain to the books (every strip worker does the same, identically). */
   private prepareStep(dt: number, t0: number, t1: number): void {
     this.kDt = dt;
@@ -532,6 +585,12 @@ export class FloodSimulation {
    */
   private sweep(dt: number, t0: number, t1: number): void {
     this.prepareStep(dt, t0, t1);
+    if (this.wasm) {
+      const r = this.wasm.run(this.stepConstants());
+      this.umax = r.umax;
+      this.hmax = r.hmax;
+      return;
+    }
     const { ncols, nrows, h, z, hic, n2, qx, qy, oldRow, active, maxDepth, arrival, bW, bE, bN, bS } = this;
     const theta = this.theta;
     const w = 0.5 * (1 - theta);
@@ -723,6 +782,7 @@ export class FloodSimulation {
    * row); the old values of face row r+2 are read from `below` at `belowAt`. Returns the running max |q|/h_f.
    */
   private faceRow(r: number, withY: boolean, above: Float32Array, below: Float32Array, belowAt: number, umax: number): number {
+    if (this.wasm) return this.wasm.faceRow(r, withY, above, below, belowAt, umax);
     const { ncols, h, z, hic, n2, qx, qy } = this;
     const theta = this.theta;
     const w = 0.5 * (1 - theta);
@@ -830,6 +890,7 @@ export class FloodSimulation {
    * `top`, the north faces of the row are read from and scaled in that private copy instead of qy.
    */
   private limitRow(r: number, top: Float32Array | null): void {
+    if (this.wasm) return this.wasm.limitRow(r, top);
     const { ncols, h, qx } = this;
     const qy = top ?? this.qy;
     const nAt = top ? 0 : r * ncols; // index of the row's first north face in `qy`
@@ -860,6 +921,7 @@ export class FloodSimulation {
 
   /** C: continuity of row r from its final faces, plus rain; h^(−1/3), maxima, arrival. Returns the running max depth. */
   private continuityRow(r: number, hm: number): number {
+    if (this.wasm) return this.wasm.continuityRow(r, hm);
     const { ncols, h, hic, qx, qy, active, maxDepth, arrival } = this;
     const k = this.kK;
     const dt = this.kDt;
@@ -950,6 +1012,11 @@ export class FloodSimulation {
   }
 
 
+  /** The kernels in use: 'wasm' or 'js' (strip-parallel: 'wasm' on a shared WebAssembly memory, 'js' on shared buffers). */
+  get kernel(): 'wasm' | 'js' {
+    return this.wasm ? 'wasm' : 'js';
+  }
+
   /** Allocates the buffers of the evolving state for an ncols × nrows grid (SharedArrayBuffers when `shared`). */
   static allocateBuffers(ncols: number, nrows: number, shared = true): FloodStateBuffers {
     const n = ncols * nrows;
@@ -999,6 +1066,7 @@ export class FloodSimulation {
     this.dt = dt;
     this.boundaryFluxes(dt, t0 + 0.5 * dt, r0, r1);
     this.prepareStep(dt, t0, t1);
+    if (this.wasm) this.wasm.setStep(this.stepConstants());
     let umax = this.umaxB;
     let hm = 0;
     const above = this.oldRow;
@@ -1067,6 +1135,7 @@ export class FloodSimulation {
 
   /** Private buffers of one strip for {@link stripPhase1} / {@link stripPhase2}. */
   createStripHalo(): StripHalo {
+    if (this.wasm) return this.wasm.halo; // the WebAssembly row kernels need them in their memory
     const n = this.ncols;
     return { above2: new Float32Array(n), above: new Float32Array(n), below: new Float32Array(n), top: new Float32Array(n) };
   }
@@ -1076,6 +1145,7 @@ export class FloodSimulation {
    * fr−1, `old` old face row fr, `below` at `belowAt` old face row fr+1. Counts nothing (the owner does).
    */
   private edgeFaceRow(fr: number, above: Float32Array, old: Float32Array, below: Float32Array, belowAt: number, out: Float32Array): void {
+    if (this.wasm) return this.wasm.edgeFaceRow(fr, above, old, below, belowAt, out);
     const { ncols, h, z, hic, n2 } = this;
     const theta = this.theta;
     const w = 0.5 * (1 - theta);

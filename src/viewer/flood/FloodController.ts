@@ -89,6 +89,8 @@ export class FloodController extends EventTarget {
   draft: [number, number][] = [];
   /** End-of-run figures. */
   result: { steps: number; wallMs: number; mass: MassBalance; maxDepthMm: Uint16Array } | null = null;
+  /** The engine of the current run (strip-parallel on nested workers where the page is cross-origin isolated). */
+  engine: { parallel: boolean; workers: number; kernel: 'wasm' | 'js' } | null = null;
   /** Markers: cut roads, entrances at risk, breach, probe, area. */
   readonly markers = new CustomDataSource('flood');
   private worker: Worker | null = null;
@@ -193,6 +195,7 @@ export class FloodController extends EventTarget {
     this.runMax = null;
     this.runMaxIdx = -1;
     this.result = null;
+    this.engine = null;
     this.probe = null;
     this.impact = null;
     this.follow = true;
@@ -227,6 +230,9 @@ export class FloodController extends EventTarget {
         this.frames.addQuantised({ time: m.time, depthMm: m.depthMm, speedMms: m.speedMms });
         if (this.follow) this.showTime(m.time);
         else if (this.probe) this.probeCell(this.probe.x, this.probe.y);
+        break;
+      case 'engine':
+        this.engine = { parallel: m.parallel, workers: m.workers, kernel: m.kernel };
         break;
       case 'paused':
         this.status = 'paused';

@@ -2,14 +2,26 @@
  * Web Worker running the flood engine (src/core/flood, the same code as `twin flood`). Advances in slices of
  * ≤ 80 ms wall time so pause / stop messages get through, posts progress, a quantised frame every `frameEvery`
  * seconds of model time, and the maxima at the end.
+ *
+ * Where the page is cross-origin isolated (SharedArrayBuffer; the app server sends COOP / COEP) and the machine
+ * has ≥ 2 cores, the run uses the strip-parallel engine on nested workers (same result bit for bit); otherwise,
+ * or if that cannot start, the single-thread engine in this worker.
  */
 import { FloodSimulation } from '../../core/flood/simulation.js';
+import type { FloodConfig, FloodProgress } from '../../core/flood/config.js';
+import type { ParallelFloodSimulation } from '../../core/flood/parallel/parallel.js';
+import { createWebParallelFlood } from './parallel/parallel-web.js';
 import type { FloodWorkerMessage, FloodWorkerRequest } from './protocol.js';
 import { FRAME_MAX } from './frames.js';
 
 const post = (m: FloodWorkerMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
-let sim: FloodSimulation | null = null;
+/** Most strip workers a run uses. */
+const MAX_WORKERS = 4;
+
+let sim: FloodSimulation | null = null; // the engine, or the parallel engine's view (read-only)
+let par: ParallelFloodSimulation | null = null;
+let runId = 0;
 let duration = 0;
 let frameEvery = 60;
 let nextFrame = 0;
@@ -33,7 +45,13 @@ function postFrame(s: FloodSimulation): void {
   post({ type: 'frame', time: s.time, depthMm: depth, speedMms: speed }, [depth.buffer, speed.buffer]);
 }
 
-function slice(): void {
+function release(): void {
+  void par?.terminate();
+  par = null;
+  sim = null;
+}
+
+async function slice(): Promise<void> {
   running = false;
   if (!sim || stopped) return;
   if (paused) {
@@ -41,10 +59,13 @@ function slice(): void {
     return;
   }
   const s = sim;
+  const id = runId;
   const t0 = performance.now();
   const deadline = t0 + 80;
   const target = Math.min(duration, nextFrame);
-  const p = s.advanceTo(target, () => performance.now() < deadline, 5);
+  const more = () => performance.now() < deadline;
+  const p: FloodProgress = par ? await par.advanceTo(target, more, 5) : s.advanceTo(target, more, 5);
+  if (id !== runId || stopped) return; // stopped or restarted meanwhile
   wallMs += performance.now() - t0;
   post({ type: 'progress', time: p.time, steps: p.steps, dt: p.dt, maxDepth: p.maxDepth, wallMs });
   if (s.time >= target - 1e-9) {
@@ -54,7 +75,7 @@ function slice(): void {
       const maxDepthMm = q16(s.maxDepth);
       const arrival = new Float32Array(s.arrival);
       post({ type: 'done', time: s.time, steps: s.steps, wallMs, maxDepthMm, arrival, mass: s.massBalance() }, [maxDepthMm.buffer, arrival.buffer]);
-      sim = null;
+      release();
       return;
     }
   }
@@ -64,24 +85,58 @@ function slice(): void {
 function schedule(): void {
   if (running) return;
   running = true;
-  setTimeout(slice, 0);
+  setTimeout(() => {
+    slice().catch((err: unknown) => {
+      post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      release();
+    });
+  }, 0);
+}
+
+/** The strip-parallel engine where the page allows it, else null (the caller builds the single-thread one). */
+async function parallelEngine(config: FloodConfig): Promise<ParallelFloodSimulation | null> {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency ?? 1 : 1;
+  if (!(self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated || typeof SharedArrayBuffer === 'undefined' || cores < 2) return null;
+  try {
+    const p = await createWebParallelFlood(config, Math.min(MAX_WORKERS, cores));
+    if (p.workerCount >= 2) return p;
+    await p.terminate(); // a tiny grid: one strip gains nothing
+  } catch {
+    /* e.g. no nested workers: one thread */
+  }
+  return null;
+}
+
+async function start(m: Extract<FloodWorkerRequest, { type: 'start' }>): Promise<void> {
+  release();
+  const id = ++runId;
+  if (!(m.duration > 0)) throw new Error(`duration must be positive, got ${m.duration}`);
+  if (!(m.frameEvery > 0)) throw new Error(`frameEvery must be positive, got ${m.frameEvery}`);
+  paused = false; // before the await: a pause that arrives while the engine starts is kept
+  stopped = false;
+  const p = await parallelEngine(m.config);
+  if (id !== runId) {
+    void p?.terminate();
+    return;
+  }
+  // One thread where the parallel engine is not available (a bad config fails here with the field's name).
+  const single = p ? null : new FloodSimulation(m.config);
+  par = p;
+  sim = p ? p.view : single!;
+  duration = m.duration;
+  frameEvery = m.frameEvery;
+  nextFrame = Math.min(duration, frameEvery);
+  wallMs = 0;
+  post({ type: 'engine', parallel: !!p, workers: p ? p.workerCount : 1, kernel: sim.kernel });
+  postFrame(sim); // the initial state (t = 0)
+  schedule();
 }
 
 self.onmessage = (e: MessageEvent<FloodWorkerRequest>) => {
   const m = e.data;
   try {
     if (m.type === 'start') {
-      sim = new FloodSimulation(m.config);
-      duration = m.duration;
-      frameEvery = m.frameEvery;
-      if (!(duration > 0)) throw new Error(`duration must be positive, got ${duration}`);
-      if (!(frameEvery > 0)) throw new Error(`frameEvery must be positive, got ${frameEvery}`);
-      nextFrame = Math.min(duration, frameEvery);
-      paused = false;
-      stopped = false;
-      wallMs = 0;
-      postFrame(sim); // the initial state (t = 0)
-      schedule();
+      start(m).catch((err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }));
     } else if (m.type === 'pause') {
       paused = true;
     } else if (m.type === 'resume') {
@@ -91,7 +146,8 @@ self.onmessage = (e: MessageEvent<FloodWorkerRequest>) => {
       }
     } else if (m.type === 'stop') {
       stopped = true;
-      sim = null;
+      runId++;
+      release();
     }
   } catch (err) {
     post({ type: 'error', message: (err as Error).message });

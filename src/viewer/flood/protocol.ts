@@ -20,4 +20,9 @@ export type FloodWorkerMessage =
   | { type: 'paused'; time: number }
   /** End of the run: maximum depth (mm) and arrival time (s, NaN = never) per cell, mass balance. */
   | { type: 'done'; time: number; steps: number; wallMs: number; maxDepthMm: Uint16Array; arrival: Float32Array; mass: MassBalance }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /**
+   * The engine the run uses (sent once, before the first frame): strip-parallel on `workers` nested workers when
+   * the page is cross-origin isolated (SharedArrayBuffer), else one thread; `kernel` 'wasm' or 'js'.
+   */
+  | { type: 'engine'; parallel: boolean; workers: number; kernel: 'wasm' | 'js' };

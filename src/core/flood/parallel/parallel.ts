@@ -9,10 +9,11 @@
  * (./node.ts, worker_threads) or webFloodWorkers() (./web.ts, Web Workers).
  */
 import type { FloodConfig, FloodProgress, FloodScalars, FloodSnapshot, MassBalance } from '../config.js';
-import { FloodConfigError, FloodSimulation } from '../simulation.js';
+import { FloodConfigError, FloodSimulation, usesRainGrid } from '../simulation.js';
+import { WasmSweep } from '../wasm/kernel.js';
 import type { Grid } from '../../grid/grid.js';
 import { BARRIER_INTS } from './barrier.js';
-import { controlBytes, type FromWorker, type ToWorker } from './protocol.js';
+import { controlBytes, type FromWorker, type StripTiming, type ToWorker } from './protocol.js';
 
 /** A worker as the main thread sees it (a thin wrapper of a worker_threads Worker or a browser Worker). */
 export interface FloodWorkerHandle {
@@ -54,8 +55,14 @@ export class ParallelFloodSimulation {
   readonly view: FloodSimulation;
   /** Number of workers (strips). */
   readonly workerCount: number;
+  /** The row kernels the workers run: 'wasm' (shared WebAssembly memory) or 'js' (SharedArrayBuffers). */
+  get kernel(): 'wasm' | 'js' {
+    return this.view.kernel;
+  }
   private readonly handles: FloodWorkerHandle[];
   private readonly control: Int32Array;
+  /** Per worker, wall time stepping and waiting at the barriers, summed over the runs since the last {@link resetTiming}. */
+  readonly timing: StripTiming[];
   private pending: { left: number; replies: FromWorker[]; resolve: (r: FromWorker[]) => void; reject: (e: Error) => void } | null = null;
   private failed: Error | null = null;
 
@@ -64,6 +71,7 @@ export class ParallelFloodSimulation {
     this.handles = handles;
     this.workerCount = handles.length;
     this.control = new Int32Array(control, 0, BARRIER_INTS);
+    this.timing = handles.map(() => ({ workMs: 0, waitMs: 0, steps: 0 }));
     handles.forEach((h) => {
       h.onMessage((m) => this.onReply(m));
       h.onError((e) => this.fail(new Error(`flood worker crashed: ${e.message}`)));
@@ -82,16 +90,21 @@ export class ParallelFloodSimulation {
     if (!(Number.isInteger(want) && want >= 1)) throw new FloodConfigError(`workers: a positive integer is required, got ${want}`);
     const nrows = config.dem?.nrows ?? 0;
     const ncols = config.dem?.ncols ?? 0;
-    const buffers = FloodSimulation.allocateBuffers(Math.max(1, ncols), Math.max(1, nrows), true);
-    const view = new FloodSimulation(config, { buffers });
-    const count = Math.max(1, Math.min(want, Math.floor(view.nrows / MIN_STRIP_ROWS)));
+    const count = Math.max(1, Math.min(want, Math.floor(nrows / MIN_STRIP_ROWS)));
+    // WebAssembly row kernels on one shared memory (state + a private region per thread: main view, workers);
+    // JavaScript row kernels on SharedArrayBuffers where shared WebAssembly memory is unavailable or kernel: 'js'.
+    const kernel = config.kernel ?? 'auto';
+    const memory = kernel !== 'js' && ncols >= 1 && nrows >= 1 ? WasmSweep.allocateShared(ncols, nrows, usesRainGrid(config), count + 1) : null;
+    if (kernel === 'wasm' && !memory) throw new FloodConfigError('kernel: \'wasm\' requested, but this runtime has no shared WebAssembly memory for the grid');
+    const buffers = memory ? undefined : FloodSimulation.allocateBuffers(Math.max(1, ncols), Math.max(1, nrows), true);
+    const view = new FloodSimulation(config, memory ? { memory, party: 0 } : { buffers });
     const control = new SharedArrayBuffer(controlBytes(count));
     const bounds = stripBounds(view.nrows, count);
     const handles: FloodWorkerHandle[] = [];
     for (let w = 0; w < count; w++) handles.push(options.spawn());
     const sim = new ParallelFloodSimulation(view, handles, control);
     try {
-      await sim.request((w) => ({ type: 'init', config, buffers, control, index: w, count, r0: bounds[w], r1: bounds[w + 1] }));
+      await sim.request((w) => ({ type: 'init', config, buffers, memory: memory ?? undefined, control, index: w, count, r0: bounds[w], r1: bounds[w + 1] }));
     } catch (e) {
       await sim.terminate();
       throw e;
@@ -141,7 +154,18 @@ export class ParallelFloodSimulation {
     const replies = await this.request(() => ({ type: 'run', until, maxSteps }));
     const r0 = replies[0];
     if (r0.type !== 'done') throw new Error('flood worker 0: unexpected reply');
+    replies.forEach((r, w) => {
+      if (r.type !== 'done' || !r.timing) return;
+      this.timing[w].workMs += r.timing.workMs;
+      this.timing[w].waitMs += r.timing.waitMs;
+      this.timing[w].steps += r.timing.steps;
+    });
     this.view.setScalars(r0.scalars);
+  }
+
+  /** Zeroes {@link timing}. */
+  resetTiming(): void {
+    for (const t of this.timing) t.workMs = t.waitMs = t.steps = 0;
   }
 
   /** Simulated time (s). */

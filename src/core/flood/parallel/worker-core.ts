@@ -15,7 +15,7 @@
  */
 import { FloodSimulation, type StripHalo } from '../simulation.js';
 import { Barrier, BARRIER_INTS } from './barrier.js';
-import { SLOTS_OFFSET, type FromWorker, type InitMessage, type ToWorker } from './protocol.js';
+import { SLOTS_OFFSET, type FromWorker, type InitMessage, type StripTiming, type ToWorker } from './protocol.js';
 
 interface StripState {
   sim: FloodSimulation;
@@ -41,8 +41,8 @@ export function createFloodWorker(post: (msg: FromWorker) => void): (msg: ToWork
       } else if (!st) {
         throw new Error(`flood worker ${index}: '${msg.type}' before 'init'`);
       } else if (msg.type === 'run') {
-        run(st, msg.until, msg.maxSteps);
-        post({ type: 'done', index, scalars: st.sim.scalars() });
+        const timing = run(st, msg.until, msg.maxSteps);
+        post({ type: 'done', index, scalars: st.sim.scalars(), timing });
       } else if (msg.type === 'setScalars') {
         st.sim.setScalars(msg.scalars);
         st.sim.stripCapture(st.r0, st.r1, st.halo);
@@ -56,7 +56,7 @@ export function createFloodWorker(post: (msg: FromWorker) => void): (msg: ToWork
 }
 
 function init(m: InitMessage): StripState {
-  const sim = new FloodSimulation(m.config, { buffers: m.buffers, attach: true });
+  const sim = new FloodSimulation(m.config, { buffers: m.buffers, memory: m.memory, party: m.index + 1, attach: true });
   const barrier = new Barrier(new Int32Array(m.control, 0, BARRIER_INTS), m.count);
   const slots = new Float64Array(m.control, SLOTS_OFFSET, 2 * m.count);
   const halo = sim.createStripHalo();
@@ -73,8 +73,10 @@ function init(m: InitMessage): StripState {
   };
 }
 
-function run(st: StripState, until: number, maxSteps: number): void {
+function run(st: StripState, until: number, maxSteps: number): StripTiming {
   const { sim, barrier, slots, index, count, r0, r1, halo } = st;
+  const start = performance.now();
+  let waitMs = 0;
   // The neighbours' old face rows were captured at init / setScalars / the last phase 3 (all workers idle).
   let k = 0;
   let byTime = true;
@@ -87,12 +89,16 @@ function run(st: StripState, until: number, maxSteps: number): void {
     if (sim.time + dt > until) dt = until - sim.time;
     if (!(dt > 0)) break;
     sim.stripPhase1(r0, r1, dt, halo);
+    let w0 = performance.now();
     barrier.wait();
+    waitMs += performance.now() - w0;
     sim.stripPhase2(r0, r1, index === 0, halo);
     const s = sim.scalars();
     slots[2 * index] = s.hmax;
     slots[2 * index + 1] = s.umax;
+    w0 = performance.now();
     barrier.wait();
+    waitMs += performance.now() - w0;
     let hm = 0;
     let um = 0;
     for (let w = 0; w < count; w++) {
@@ -106,4 +112,5 @@ function run(st: StripState, until: number, maxSteps: number): void {
   }
   // Land exactly on `until` (guards float residue), as FloodSimulation.advanceTo does.
   if (byTime && Math.abs(sim.time - until) < 1e-9 * Math.max(1, Math.abs(until))) sim.time = until;
+  return { workMs: performance.now() - start - waitMs, waitMs, steps: k };
 }
