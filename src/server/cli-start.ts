@@ -6,6 +6,7 @@ import { serveFile, tilesetsMiddleware } from './static.js';
 import { ensureDemo } from '../tiling/demo/ensure.js';
 import { createGateway, type Gateway } from './gateway/index.js';
 import type { SceneCatalog } from '../core/scene/catalog.js';
+import { parseVideoOptions } from './video/gateway.js';
 
 const HELP = `twin start [--port 8080] [--host 127.0.0.1] [--scene <dir>]
 
@@ -21,6 +22,8 @@ embedded MQTT broker and the built-in simulator for the scene's sensor, camera a
   --mqtt <embedded|none|mqtt://host:port>  MQTT ingest (default embedded)
   --mqtt-port <n>         embedded broker port (default 1883; 0 = any free port)
   --no-simulate           no simulator
+  --video <camera>=<file.mp4>  serve an H.264 MP4 as that camera's stream: HLS /api/video/<camera>/live.m3u8,
+                          HTTP-FLV /api/video/<camera>/live.flv (repeatable; see 'twin gateway --help')
   --no-gateway            serve the app and tilesets only`;
 
 /** Newest modification time of any file below `dir` (0 if none). */
@@ -140,6 +143,7 @@ async function serve(argv: string[], prepare: boolean): Promise<number> {
       mqtt: opt(args, 'mqtt') ?? 'embedded',
       mqttPort: Number(opt(args, 'mqtt-port') ?? 1883),
       simulate: !args.options.has('no-simulate'),
+      video: parseVideoOptions(args.options.get('video') ?? []),
     });
     console.log(
       `twin: gateway: SensorThings API at /v1.1, live stream at /stream, MQTT ${gateway.mqttPort === undefined ? opt(args, 'mqtt') : `on 127.0.0.1:${gateway.mqttPort}`}`,

@@ -6,11 +6,13 @@ import { parseArgs, opt, flag } from '../../cli/args.js';
 import type { SceneCatalog } from '../../core/scene/catalog.js';
 import { createGateway } from './index.js';
 import { replayFlightLog, type Replay } from './flightlog.js';
+import { parseVideoOptions } from '../video/gateway.js';
 
 const HELP = `twin gateway [--port 8090] [--host 127.0.0.1] [--scene tilesets/demo] [--data-dir data/gateway]
              [--store sqlite|postgres://user@host/db] [--mqtt embedded|mqtt://host:port] [--mqtt-port 1883] [--mqtt-client-id ID]
              [--no-simulate] [--seed 20261123] [--retention-days 7] [--mavlink udp://127.0.0.1:14550]
              [--replay-log FILE ...] [--replay-start now|original|ISO] [--replay-speed 0|1|…]
+             [--video CAMERA-ID=FILE.mp4 ...]
 
 Serves the scene's sensors, cameras and drones as an OGC SensorThings API 1.1 (/v1.1), a JSON API for replay
 (/api/history, /api/state, /api/ingest-errors, /api/stats) and a WebSocket stream (/stream). Observations arrive by
@@ -21,7 +23,11 @@ gateway-wide sequence number before they are streamed. The default store is an e
 system id becomes a drone Thing 'mavlink/sys<id>'. --replay-log replays a drone flight log (PX4 .ulg, MAVLink .tlog,
 DJI .srt) as a drone Thing 'flightlog/<name>': --replay-speed 0 (default) stores it at once ending now, 1 plays it in
 real time from now; --replay-start original keeps the log's own UTC times (use --retention-days 0 for old logs).
-POST /api/flightlogs?name=<file>[&start=…&speed=…] does the same over HTTP; POST /api/flightlogs/parse returns the track.`;
+POST /api/flightlogs?name=<file>[&start=…&speed=…] does the same over HTTP; POST /api/flightlogs/parse returns the track.
+
+--video CAM-01=clip.mp4 serves an H.264 MP4 as camera CAM-01's stream, remuxed without re-encoding: HLS (fMP4) at
+/api/video/CAM-01/index.m3u8 (the file) and live.m3u8 (the file looped in wall time), HTTP-FLV at
+/api/video/CAM-01/live.flv. PUT /api/video/<camera> with an MP4 body adds one at run time; GET /api/video lists them.`;
 
 /** Reads scene.json from a file or a scene directory. */
 export function readScene(p: string): SceneCatalog {
@@ -71,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     scene,
     retentionDays: num('retention-days', 7),
     mavlink: opt(args, 'mavlink'),
+    video: parseVideoOptions(args.options.get('video') ?? []),
   });
   const replays: Replay[] = [];
   const logs = args.options.get('replay-log') ?? [];

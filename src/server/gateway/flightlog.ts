@@ -175,6 +175,13 @@ export async function handleFlightLogApi(ctx: ReplayContext, req: IncomingMessag
       if (!Number.isFinite(t)) throw new HttpError(400, `query parameter 'videoStart': '${srtStart}' is not a time`);
       opts.videoStart = t;
     }
+    // Vertical datum (see core/formats/drone/heights.ts): geoid undulation N (m) and the take-off point's ellipsoidal height.
+    for (const k of ['geoidOffset', 'homeHeight'] as const) {
+      const v = q.get(k);
+      if (v === null || v === '') continue;
+      if (!Number.isFinite(Number(v))) throw new HttpError(400, `query parameter '${k}': expected a number of metres, got '${v}'`);
+      opts.datum = { ...opts.datum, [k]: Number(v) };
+    }
     let track: FlightTrack;
     try {
       track = parseFlightLog(bytes, name, opts);

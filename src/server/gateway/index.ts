@@ -7,6 +7,7 @@
  * `server.on('upgrade', (q, sock, head) => gw.upgrade(q, sock, head) || sock.destroy())`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { SceneCatalog } from '../../core/scene/catalog.js';
 import type { StaModel } from '../../core/sta/types.js';
@@ -21,6 +22,7 @@ import { startSimulator, type SimulatorRunner } from './simulator/runner.js';
 import { startMavlinkIngest, type MavlinkIngest } from './ingest/mavlink.js';
 import { handleFlightLogApi } from './flightlog.js';
 import { restoreDroneThings } from './flightlog-thing.js';
+import { VideoGateway } from '../video/gateway.js';
 
 export type { ObservationStore } from './store/index.js';
 export type { ClientStats, HubOptions } from './stream/hub.js';
@@ -57,6 +59,11 @@ export interface GatewayOptions {
   stream?: HubOptions;
   /** MAVLink over UDP ingest, e.g. 'udp://127.0.0.1:14550' (default: none). */
   mavlink?: string;
+  /**
+   * Camera video sources: camera (site) id → MP4 file (H.264), served as HLS and HTTP-FLV under /api/video/<id>/
+   * (see src/server/video/gateway.ts). Files PUT to /api/video/<id> are kept in <dataDir>/video/ and served too.
+   */
+  video?: Record<string, string>;
 }
 
 /** A running gateway. */
@@ -79,6 +86,8 @@ export interface Gateway {
   readonly mavlink?: MavlinkIngest;
   /** The data directory (holds the embedded store and the list of run-time drones). */
   readonly dataDir: string;
+  /** The camera video gateway (/api/video). */
+  readonly video: VideoGateway;
   /** Writes everything pending. */
   flush(): Promise<void>;
   /** Stops the simulator, broker and streams, writes what is pending and closes the store. */
@@ -169,11 +178,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const ctx = { model, store, pipeline, hub, info };
   let closed = false;
 
+  const video = new VideoGateway(path.join(options.dataDir, 'video'));
+  try {
+    for (const [id, file] of Object.entries(options.video ?? {})) await video.add(id, file);
+    await video.loadUploads(Object.keys(options.video ?? {}));
+  } catch (err) {
+    sim?.stop();
+    clearInterval(pruneTimer);
+    await video.close();
+    await mqtt?.close();
+    await mavlink?.close();
+    await pipeline.close();
+    unwatch?.();
+    await hub.close();
+    await store.close();
+    throw err;
+  }
+
   return {
     handle(req, res, next) {
       const u = req.url ?? '/';
       if (u.startsWith('/v1.1')) {
         sta.handle(req, res).then((ok) => ok || next(), next);
+      } else if (u.startsWith('/api/video')) {
+        video.handle(req, res).then((ok) => ok || next(), next);
       } else if (u.startsWith('/api/flightlogs')) {
         handleFlightLogApi({ model, store, pipeline, dataDir: options.dataDir }, req, res).then((ok) => ok || next(), next);
       } else if (u.startsWith('/api/')) {
@@ -188,12 +216,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     hub,
     mavlink,
     dataDir: options.dataDir,
+    video,
     flush: () => pipeline.flush(),
     async close() {
       if (closed) return;
       closed = true;
       sim?.stop();
       clearInterval(pruneTimer);
+      await video.close();
       await mqtt?.close();
       await mavlink?.close();
       await pipeline.close();

@@ -11,9 +11,14 @@ export function videoKindOf(url: string): VideoKind {
   return 'native';
 }
 
+/** What is decoding the stream: the browser's own player, hls.js or mpegts.js (both feed Media Source Extensions). */
+export type VideoEngine = 'native' | 'hls.js' | 'mpegts.js';
+
 /**
- * A muted, looping video for a camera stream: mp4/webm natively, HLS through hls.js, HTTP-FLV / WS-FLV (the usual
- * output of GB/T 28181 gateways) through mpegts.js. The libraries load on demand. Fires `video-error` with a message.
+ * A muted, looping video for a camera stream: mp4/webm natively, HLS through hls.js (the browser's own HLS player only
+ * where Media Source Extensions are missing, e.g. iOS Safari), HTTP-FLV / WS-FLV (the usual output of GB/T 28181
+ * gateways such as ZLMediaKit and of the twin's own video gateway, /api/video) through mpegts.js. The libraries load on
+ * demand. Fires `video-error` with a message; the engine in use is `engine` and the video's `data-engine` attribute.
  */
 export class TwinVideoPlayer extends LitElement {
   static override properties = { url: {} };
@@ -28,6 +33,8 @@ export class TwinVideoPlayer extends LitElement {
   `;
   /** Stream URL. */
   url = '';
+  /** The engine playing the current URL (undefined before it is attached). */
+  engine: VideoEngine | undefined;
   private attached = '';
   private teardown: (() => void) | null = null;
 
@@ -59,25 +66,37 @@ export class TwinVideoPlayer extends LitElement {
     if (!video || !url) return;
     video.onerror = () => this.fail(`${url}: ${video.error?.message || `media error ${video.error?.code ?? ''}`}`);
     const kind = videoKindOf(url);
+    this.engine = undefined;
+    const native = () => {
+      video.src = url;
+      this.teardown = () => {
+        video.removeAttribute('src');
+        video.load();
+      };
+      return 'native' as const;
+    };
     try {
-      if (kind === 'native' || (kind === 'hls' && video.canPlayType('application/vnd.apple.mpegurl'))) {
-        video.src = url;
-        this.teardown = () => {
-          video.removeAttribute('src');
-          video.load();
-        };
-      } else if (kind === 'hls') {
+      if (kind === 'native') this.setEngine(video, native());
+      else if (kind === 'hls') {
         const { default: Hls } = await import('hls.js');
-        if (!Hls.isSupported()) throw new Error('HLS (Media Source Extensions) is not supported by this browser');
+        if (this.attached !== url) return;
+        if (!Hls.isSupported()) {
+          if (!video.canPlayType('application/vnd.apple.mpegurl')) throw new Error('HLS is not supported by this browser (no Media Source Extensions, no native HLS)');
+          this.setEngine(video, native());
+          return void (await video.play().catch(() => {}));
+        }
         const hls = new Hls();
+        this.setEngine(video, 'hls.js');
         hls.on(Hls.Events.ERROR, (_e, data) => data.fatal && this.fail(`${url}: HLS ${data.type} ${data.details}`));
         hls.loadSource(url);
         hls.attachMedia(video);
         this.teardown = () => hls.destroy();
       } else {
         const mpegts = (await import('mpegts.js')).default;
+        if (this.attached !== url) return;
         if (!mpegts.isSupported()) throw new Error('FLV playback (Media Source Extensions) is not supported by this browser');
         const player = mpegts.createPlayer({ type: 'flv', isLive: true, url });
+        this.setEngine(video, 'mpegts.js');
         player.on(mpegts.Events.ERROR, (type: string, detail: string) => this.fail(`${url}: FLV ${type} ${detail}`));
         player.attachMediaElement(video);
         player.load();
@@ -92,6 +111,11 @@ export class TwinVideoPlayer extends LitElement {
     } catch (err) {
       this.fail(`${url}: ${(err as Error).message}`);
     }
+  }
+
+  private setEngine(video: HTMLVideoElement, engine: VideoEngine): void {
+    this.engine = engine;
+    video.dataset.engine = engine;
   }
 
   override render() {

@@ -6,8 +6,10 @@ import { parseDjiSrt, type SrtOptions } from './srt.js';
 import { parseULog } from './ulog.js';
 import { parseTlog } from './mavlink.js';
 import { FlightLogError, type FlightTrack } from './track.js';
+import { applyHeightDatum, type HeightDatum } from './heights.js';
 
 export * from './track.js';
+export * from './heights.js';
 export { parseDjiSrt, type SrtOptions } from './srt.js';
 export { parseULog, readULog, decodeRow, topicRows, type ULogFile, type ULogField, type ULogValue } from './ulog.js';
 export {
@@ -28,6 +30,11 @@ export {
 export interface FlightLogOptions extends SrtOptions {
   /** MAVLink system id of the vehicle in a tlog (default: the one with most position messages). */
   sysid?: number;
+  /**
+   * Vertical datum of the flight area (geoid undulation, take-off point's ellipsoidal height): fixes with MSL or
+   * take-off-relative heights get `altEllipsoid` from it (see heights.ts); what the log itself pins down comes first.
+   */
+  datum?: HeightDatum;
 }
 
 /** Detects the log format: 'px4-ulog', 'mavlink-tlog' or 'dji-srt' (undefined when unknown). */
@@ -43,16 +50,28 @@ export function detectFlightLog(bytes: Uint8Array, file: string): FlightTrack['f
   return undefined;
 }
 
-/** Parses a flight log of any supported format into the common track. Throws FlightLogError naming file and offset. */
+/**
+ * Parses a flight log of any supported format into the common track, with ellipsoidal heights filled in where the log
+ * or `options.datum` pins the datum down (applyHeightDatum). Throws FlightLogError naming file and offset.
+ */
 export function parseFlightLog(bytes: Uint8Array, file: string, options: FlightLogOptions = {}): FlightTrack {
+  let track: FlightTrack;
   switch (detectFlightLog(bytes, file)) {
     case 'px4-ulog':
-      return parseULog(bytes, file);
+      track = parseULog(bytes, file);
+      break;
     case 'mavlink-tlog':
-      return parseTlog(bytes, file, { sysid: options.sysid });
+      track = parseTlog(bytes, file, { sysid: options.sysid });
+      break;
     case 'dji-srt':
-      return parseDjiSrt(bytes, file, options);
+      track = parseDjiSrt(bytes, file, options);
+      break;
     default:
       throw new FlightLogError(file, 0, 'unknown flight log format (expected a PX4 .ulg, a MAVLink .tlog or a DJI .srt)');
+  }
+  try {
+    return applyHeightDatum(track, options.datum);
+  } catch (err) {
+    throw new FlightLogError(file, 0, (err as Error).message);
   }
 }

@@ -5,6 +5,13 @@
  * Pure TypeScript (DataView on Uint8Array): runs in Node and the browser.
  */
 import { FlightLogError, validFix, wrap360, type FlightLogIssue, type FlightTrack, type TrackPoint } from './track.js';
+import { sceneHeight, type HeightDatum } from './heights.js';
+
+/** `{ altEllipsoid }` when the datum converts an MSL / relative height pair, else nothing. */
+function ellipsoidal(altMsl: number, altRelative: number, datum: HeightDatum): { altEllipsoid?: number } {
+  const h = sceneHeight({ t: 0, lon: 0, lat: 0, altMsl, altRelative }, datum);
+  return h.source === 'msl+geoid' || h.source === 'relative+home' ? { altEllipsoid: Math.round(h.height * 1000) / 1000 } : {};
+}
 
 /** MAVLink message ids this reader decodes. */
 export const MAV_MSG = {
@@ -242,6 +249,11 @@ const r = (x: number, d: number) => {
  * carrying the latest attitude, ground speed and battery level.
  */
 export class MavTelemetryState {
+  /**
+   * Vertical datum for live fixes: GLOBAL_POSITION_INT carries MSL and take-off-relative heights, never ellipsoidal
+   * ones; with a geoidOffset (or homeHeight) each fix also gets `altEllipsoid` (see heights.ts).
+   */
+  datum: HeightDatum = {};
   private pitch?: number;
   private roll?: number;
   private yaw?: number;
@@ -278,6 +290,7 @@ export class MavTelemetryState {
           lat: m.lat,
           altMsl: m.altMsl,
           altRelative: m.altRelative,
+          ...ellipsoidal(m.altMsl, m.altRelative, this.datum),
           speed: r(this.groundspeed ?? Math.hypot(m.vx, m.vy), 2),
           climb: r(-m.vz, 2) + 0,
         };
