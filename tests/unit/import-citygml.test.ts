@@ -11,6 +11,9 @@ import { readHead } from '../../src/tiling/import/io.js';
 import { CityGmlError, TinSampler, buildCityGmlModels, parseCityGml } from '../../src/core/formats/citygml/index.js';
 import { createCrsTransform, modelFrameFor } from '../../src/core/crs/index.js';
 import type { CityFeature, FeatureCollectionModel } from '../../src/core/model/feature.js';
+import type { PipeNetwork } from '../../src/core/model/network.js';
+import { LocalTangentProjection } from '../../src/core/geo/projection.js';
+import { runImport } from '../../src/tiling/import/pipeline.js';
 
 /** Temporary directories made by this file, removed after its tests. */
 const made: string[] = [];
@@ -238,10 +241,56 @@ describe('CityGML import: PLATEAU utility network (unf) and flood risk (fld)', (
     expect(net.links).toHaveLength(3);
     expect(net.links.filter((l) => l.attributes.diameter === 318.5)).toHaveLength(2);
     // Three pipes in a chain: 4 distinct nodes, the inner two shared by two links.
-    expect(net.nodes).toHaveLength(4);
     const degree = new Map<string, number>();
     for (const l of net.links) for (const id of [l.from, l.to]) degree.set(id, (degree.get(id) ?? 0) + 1);
     expect([...degree.values()].sort()).toEqual([1, 1, 2, 2]);
+    // The third manhole has only LoD2 surfaces (no point): a node at their top centre, away from the pipe ends.
+    expect(net.nodes).toHaveLength(5);
+    const alone = net.nodes.filter((x) => !degree.has(x.id));
+    expect(alone.map((x) => [x.id, x.kind, x.attributes.position])).toEqual([['unf_38387ef9-49a1-4411-aded-aaf65baec929', 'manhole', 'top centre of its surfaces (no point geometry)']]);
+  });
+
+  it('writes each unf file\'s network topology as networks.json next to its pipes tileset', async () => {
+    const dir = tmpDir();
+    const summary = await runImport({ inputs: [WATER, SEWER], out: dir });
+    expect(summary.ok).toBe(true);
+    const byFile = (name: string) => summary.outputs.find((o) => o.dir.includes(name))!;
+    for (const [file, name, kind, nodeType, count] of [
+      [WATER, 'water', 'water', 'uro:Handhole', 6],
+      [SEWER, 'sewer', 'drainage', 'uro:Manhole', 5],
+    ] as const) {
+      const o = byFile(name);
+      expect(o.networks).toMatchObject({ path: path.join(o.dir, 'networks.json'), networks: 1, nodes: count, links: 3 });
+      const written = JSON.parse(fs.readFileSync(o.networks!.path, 'utf8')) as { crs: string; networks: PipeNetwork[] };
+      expect(written.networks).toHaveLength(1);
+      const net = written.networks[0];
+      expect(net.kind).toBe(kind);
+      // Every pipe of the file is a link, keeping its gml:id; every link joins two nodes of the network.
+      const text = fs.readFileSync(file, 'utf8');
+      const pipeIds = idsOf(text, kind === 'water' ? 'uro:WaterPipe' : 'uro:SewerPipe');
+      expect(net.links.map((l) => l.id).sort()).toEqual(pipeIds.sort());
+      const nodeIds = new Set(net.nodes.map((n) => n.id));
+      expect(nodeIds.size).toBe(net.nodes.length);
+      for (const l of net.links) expect(nodeIds.has(l.from) && nodeIds.has(l.to) && l.from !== l.to).toBe(true);
+      // Structures standing on line ends (manholes, handholes) are nodes under their own gml:id.
+      for (const id of idsOf(text, nodeType)) expect(nodeIds.has(id)).toBe(true);
+      // Coordinates are in the pipes layer's model frame, named by crs: back on the globe they lie at the pipes.
+      const m = /^local:([\d.]+),([\d.]+)$/.exec(written.crs)!;
+      expect(m).not.toBeNull();
+      const frame = new LocalTangentProjection(Number(m[1]), Number(m[2]));
+      const [w, s, e, n] = summary.inputs.find((i) => i.file === file)!.bbox!;
+      for (const node of net.nodes) {
+        const [lon, lat] = frame.toGeodetic(node.x, node.y, node.z);
+        expect(lon).toBeGreaterThan(w - 1e-5);
+        expect(lon).toBeLessThan(e + 1e-5);
+        expect(lat).toBeGreaterThan(s - 1e-5);
+        expect(lat).toBeLessThan(n + 1e-5);
+      }
+    }
+    // Layers without topology get no networks.json.
+    const city = await runImport({ inputs: [FLD], out: tmpDir() });
+    expect(city.outputs[0].networks).toBeUndefined();
+    expect(fs.existsSync(path.join(city.outputs[0].dir, 'networks.json'))).toBe(false);
   });
 
   it('fld: the 3 flood-risk water bodies form their own layer with the risk attributes', async () => {
@@ -390,5 +439,49 @@ describe('CityGML import: bad input', () => {
     await expect(importCityGml(file, testContext())).rejects.toThrow(/no CRS in the file; pass --crs/);
     const out = await importCityGml(file, testContext({ crs: 'EPSG:6697' }));
     expect(out.layers[0].model.features).toHaveLength(3);
+  });
+});
+
+describe('rasteriseTin (TINRelief → terrain grid)', () => {
+  it('gives every cell centre inside a triangle that triangle\'s plane height (the highest where they overlap), NaN elsewhere', async () => {
+    const { rasteriseTin } = await import('../../src/core/formats/tin-raster.js');
+    let seed = 11;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    // Random (overlapping, thin, sliver) triangles plus ones with horizontal and vertical edges.
+    const tris: number[] = [0, 0, 1, 10, 0, 2, 5, 10, 3, 0, 10, 1, 10, 10, 2, 5, 0, 3, 20, 0, 4, 20, 8, 5, 28, 0, 6];
+    for (let i = 0; i < 400; i++) {
+      const x = rnd() * 60, y = rnd() * 40;
+      tris.push(x, y, rnd() * 9, x + rnd() * 12 - 6, y + rnd() * 12 - 6, rnd() * 9, x + rnd() * 30 - 15, y + rnd() * 0.8, rnd() * 9);
+    }
+    for (const cellSize of [0.5, 1.3]) {
+      const g = rasteriseTin(tris, { cellSize });
+      const top = g.yll + g.nrows * g.cellSize;
+      let inside = 0;
+      for (let r = 0; r < g.nrows; r++) {
+        for (let c = 0; c < g.ncols; c++) {
+          const x = g.xll + (c + 0.5) * g.cellSize, y = top - (r + 0.5) * g.cellSize;
+          // Brute force over every triangle, with the same barycentric tolerance as the rasteriser.
+          let want = NaN;
+          for (let t = 0; t < tris.length; t += 9) {
+            const [x0, y0, z0, x1, y1, z1, x2, y2, z2] = tris.slice(t, t + 9);
+            const det = (y1 - y2) * (x0 - x2) + (x2 - x1) * (y0 - y2);
+            if (!(Math.abs(det) > 1e-12)) continue;
+            const l0 = ((y1 - y2) * (x - x2) + (x2 - x1) * (y - y2)) / det;
+            const l1 = ((y2 - y0) * (x - x2) + (x0 - x2) * (y - y2)) / det;
+            const l2 = 1 - l0 - l1;
+            if (l0 < -1e-9 || l1 < -1e-9 || l2 < -1e-9) continue;
+            const z = l0 * z0 + l1 * z1 + l2 * z2;
+            if (Number.isNaN(want) || z > want) want = z;
+          }
+          const got = g.data[r * g.ncols + c];
+          if (Number.isNaN(want)) expect(got).toBeNaN();
+          else {
+            inside++;
+            expect(got).toBe(Math.fround(want));
+          }
+        }
+      }
+      expect(inside).toBeGreaterThan(100);
+    }
   });
 });

@@ -46,9 +46,30 @@ export function rasteriseTin(triangles: ArrayLike<number>, options: TinRasterOpt
     const c1 = Math.min(ncols - 1, Math.ceil((Math.max(x0, x1, x2) - xll) / cell - 0.5));
     const r0 = Math.max(0, Math.floor((top - Math.max(y0, y1, y2)) / cell - 0.5));
     const r1 = Math.min(nrows - 1, Math.ceil((top - Math.min(y0, y1, y2)) / cell - 0.5));
+    const ylo = Math.min(y0, y1, y2), yhi = Math.max(y0, y1, y2);
     for (let r = r0; r <= r1; r++) {
       const y = top - (r + 0.5) * cell;
-      for (let c = c0; c <= c1; c++) {
+      // Only the cells near where this row's centre line crosses the triangle can pass the test below (one cell of
+      // margin covers its tolerance); rows that do not cross it strictly keep the whole bounding box.
+      let ca = c0, cb = c1;
+      if (y > ylo && y < yhi) {
+        let xa = Infinity, xb = -Infinity;
+        for (let e = 0; e < 3; e++) {
+          const ax = e === 0 ? x0 : e === 1 ? x1 : x2, ay = e === 0 ? y0 : e === 1 ? y1 : y2;
+          const bx = e === 0 ? x1 : e === 1 ? x2 : x0, by = e === 0 ? y1 : e === 1 ? y2 : y0;
+          if ((ay <= y && by >= y) || (by <= y && ay >= y)) {
+            const x = ay === by ? Math.min(ax, bx) : ax + ((y - ay) / (by - ay)) * (bx - ax);
+            const x2e = ay === by ? Math.max(ax, bx) : x;
+            if (x < xa) xa = x;
+            if (x2e > xb) xb = x2e;
+          }
+        }
+        if (xa <= xb) {
+          ca = Math.max(c0, Math.floor((xa - xll) / cell - 0.5) - 1);
+          cb = Math.min(c1, Math.ceil((xb - xll) / cell - 0.5) + 1);
+        }
+      }
+      for (let c = ca; c <= cb; c++) {
         const x = xll + (c + 0.5) * cell;
         const l0 = ((y1 - y2) * (x - x2) + (x2 - x1) * (y - y2)) / det;
         const l1 = ((y2 - y0) * (x - x2) + (x0 - x2) * (y - y2)) / det;

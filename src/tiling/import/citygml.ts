@@ -108,7 +108,14 @@ export function toOutput(doc: CityGmlDocument, models: CityGmlModels, sourceCrs:
     layers.push({ model: models.city, className: allBuildings ? 'building' : 'cityObject', styleBy });
   }
   if (models.pipes) {
-    layers.push({ model: models.pipes, kind: 'pipes', className: 'pipe', suffix: 'pipes', styleBy: { network: 'category', diameter: 'numeric', cityObjectType: 'category' } });
+    layers.push({
+      model: models.pipes,
+      kind: 'pipes',
+      className: 'pipe',
+      suffix: 'pipes',
+      styleBy: { network: 'category', diameter: 'numeric', cityObjectType: 'category' },
+      ...(models.networks.some((n) => n.links.length > 0 || n.nodes.length > 0) ? { networks: models.networks } : {}),
+    });
   }
   if (models.flood) {
     const styleBy: Record<string, 'numeric' | 'category'> = {};

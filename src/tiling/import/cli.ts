@@ -137,6 +137,7 @@ function printSummary(s: ImportSummary): void {
   }
   for (const o of s.outputs) {
     console.log(`wrote ${o.kind} "${o.layerId}" → ${o.path}${o.tiles !== undefined ? ` (${o.tiles} tiles${o.triangles !== undefined ? `, ${o.triangles} triangles` : ''})` : ''}`);
+    if (o.networks) console.log(`  networks → ${o.networks.path} (${o.networks.networks} networks, ${o.networks.nodes} nodes, ${o.networks.links} links)`);
   }
   if (s.skipped.length) {
     console.log(`skipped ${s.skipped.length} objects:`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ParsedArgs } from '../../cli/args.js';
 import type { FeatureCollectionModel } from '../../core/model/feature.js';
+import type { PipeNetwork } from '../../core/model/network.js';
 import type { LayerSpec, SearchEntry } from '../../core/scene/catalog.js';
 import type { HeightSource } from '../../core/terrain/index.js';
 import { writeTileset } from '../tiles3d/index.js';
@@ -69,6 +70,8 @@ export interface OutputSummary {
   triangles?: number;
   features?: number;
   rectangle?: [number, number, number, number];
+  /** networks.json written next to a pipes tileset: its path and size (nodes and links over all networks). */
+  networks?: { path: string; networks: number; nodes: number; links: number };
 }
 
 /** The `--json` summary. */
@@ -256,7 +259,9 @@ export async function runImport(o: ImportRunOptions): Promise<ImportSummary> {
         }
         const search = searchEntries(layer.model, id);
         fs.writeFileSync(path.join(dir, 'search.json'), JSON.stringify(search));
-        outputs.push({ kind: 'tileset', dir, path: s.tilesetPath, layerId: id, tiles: s.tiles, triangles: s.triangles, features: s.features, rectangle: s.rectangle });
+        const output: OutputSummary = { kind: 'tileset', dir, path: s.tilesetPath, layerId: id, tiles: s.tiles, triangles: s.triangles, features: s.features, rectangle: s.rectangle };
+        if (layer.networks?.length) output.networks = writeNetworks(dir, layer.model, layer.networks);
+        outputs.push(output);
         const spec: LayerSpec = {
           id,
           name: { en: o.name ?? layer.model.name, zh: o.name ?? layer.model.name },
@@ -295,6 +300,20 @@ export async function runImport(o: ImportRunOptions): Promise<ImportSummary> {
     bbox = unionBox(bbox, i.bbox);
   }
   return { ok: outputs.length > 0, inputs, outputs, objects, triangles, bbox, warnings, skipped, scene, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** File name of the utility networks written next to a pipes tileset. */
+export const NETWORKS_FILE = 'networks.json';
+
+/**
+ * Writes utility networks (topology) next to their pipes tileset as `networks.json`: `{ crs, networks }` with node
+ * and link vertex coordinates in the model's CRS (`crs` is its name, e.g. "local:140.1194,35.6096" for a local
+ * tangent frame at that lon/lat, or "EPSG:7415"), the format the demo city writes.
+ */
+export function writeNetworks(dir: string, model: FeatureCollectionModel, networks: PipeNetwork[]): NonNullable<OutputSummary['networks']> {
+  const file = path.join(dir, NETWORKS_FILE);
+  fs.writeFileSync(file, JSON.stringify({ crs: model.crs.name, networks }));
+  return { path: file, networks: networks.length, nodes: networks.reduce((n, x) => n + x.nodes.length, 0), links: networks.reduce((n, x) => n + x.links.length, 0) };
 }
 
 /** The height sampler of an imported terrain (built from its grid when the importer gave none; cached). */

@@ -4,6 +4,7 @@
  *
  * To add a format: write `importers/<id>.ts` exporting an {@link Importer}, and add one line to {@link IMPORTERS}.
  */
+import type { PipeNetwork } from '../../core/model/network.js';
 import type { FeatureCollectionModel } from '../../core/model/feature.js';
 import type { CoordinateTransform } from '../../core/geo/projection.js';
 import type { Grid } from '../../core/grid/grid.js';
@@ -92,6 +93,11 @@ export interface ImportLayer {
   styleBy?: Record<string, 'numeric' | 'category'>;
   /** Suffix appended to the layer id/dir when an input gives several layers (e.g. "terrain-objects"). */
   suffix?: string;
+  /**
+   * Utility networks (topology: nodes joined by links) of a pipes layer, in the model's coordinates. The pipeline
+   * writes them next to the tileset as `networks.json` ({ crs, networks }, the demo's format).
+   */
+  networks?: PipeNetwork[];
 }
 
 /** What an importer returns for one input file. */

@@ -188,7 +188,8 @@ function columnValue(c: PropertyColumn, f: CityFeature): AttributeValue {
   return v === undefined ? null : (v as AttributeValue);
 }
 
-const encoder = new TextEncoder();
+/** UTF-8 scratch for string columns, grown as needed and reused from table to table (no array per value). */
+let textScratch = Buffer.allocUnsafe(1 << 16);
 
 /**
  * Writes the property table of `features` (row i = feature id i of the tile) into the builder's buffer; returns the
@@ -205,24 +206,24 @@ export function writePropertyTable(
   for (const c of info.columns) {
     if (c.source === 'attr' && !features.some((f) => f.attributes && c.key in f.attributes)) continue;
     if (c.type === 'STRING') {
-      const parts: Uint8Array[] = new Array(count);
       const offsets = new Uint32Array(count + 1);
       let total = 0;
       for (let i = 0; i < count; i++) {
         const v = columnValue(c, features[i]);
-        const bytes = encoder.encode(v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
-        parts[i] = bytes;
+        const text = v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+        // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+        if (total + text.length * 3 > textScratch.length) {
+          const grown = Buffer.allocUnsafe(Math.max(textScratch.length * 2, total + text.length * 3));
+          textScratch.copy(grown, 0, 0, total);
+          textScratch = grown;
+        }
         offsets[i] = total;
-        total += bytes.byteLength;
+        total += text.length === 0 ? 0 : textScratch.write(text, total, 'utf8');
       }
       offsets[count] = total;
       // A buffer view may not be empty: a column of empty strings still gets one (unreferenced) byte.
       const values = new Uint8Array(Math.max(1, total));
-      let o = 0;
-      for (const p of parts) {
-        values.set(p, o);
-        o += p.byteLength;
-      }
+      values.set(textScratch.subarray(0, total));
       properties[c.id] = {
         values: builder.addBufferView(values),
         stringOffsets: builder.addBufferView(new Uint8Array(offsets.buffer)),

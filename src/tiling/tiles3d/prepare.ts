@@ -1,10 +1,12 @@
 /**
  * Pre-pass of the writer: checks every mesh, converts every vertex once
- * model CRS → geodetic (crs.toGeodetic) → ECEF → the tileset's local east-north-up frame, and records bounds.
+ * model CRS → geodetic (crs.toGeodetic, through checked per-cell interpolants: geodetic-grid.ts) → ECEF → the
+ * tileset's local east-north-up frame, and records bounds.
  */
-import { WGS84_A, WGS84_E2, enuToEcefMatrix, toRadians } from '../../core/geo/ellipsoid.js';
+import { WGS84_A, WGS84_E2, enuToEcefMatrix } from '../../core/geo/ellipsoid.js';
 import type { CityFeature, FeatureCollectionModel, MeshPart, SurfaceSemantic } from '../../core/model/feature.js';
 import { materialFactor } from './materials.js';
+import { GeodeticGrid } from './geodetic-grid.js';
 
 /** A checked mesh part with positions in the local ENU frame of the tileset. */
 export interface PreparedPart {
@@ -28,7 +30,10 @@ export type Bounds = Float64Array;
 
 /** A new empty bounds. */
 export function emptyBounds(): Bounds {
-  return new Float64Array([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
+  const b = new Float64Array(6);
+  b[0] = b[1] = b[2] = Infinity;
+  b[3] = b[4] = b[5] = -Infinity;
+  return b;
 }
 
 /** Grows `b` to contain `o`. */
@@ -100,6 +105,47 @@ function checkPart(p: MeshPart): string | undefined {
 }
 
 /**
+ * Hands out Float64Array views of large shared blocks, so the thousands of small parts of a city model cost no
+ * ArrayBuffer (and no GC finalisation) each. Views of one block keep it alive; everything prepared lives until the
+ * tileset is written anyway.
+ */
+class Slab {
+  private block = new Float64Array(0);
+  private used = 0;
+  private next = 1 << 14;
+
+  /** A zeroed view of `n` doubles. */
+  take(n: number): Float64Array {
+    if (n > 1 << 18) return new Float64Array(n);
+    if (this.used + n > this.block.length) {
+      this.block = new Float64Array(Math.max(this.next, n));
+      this.next = Math.min(this.next * 2, 1 << 20);
+      this.used = 0;
+    }
+    const v = this.block.subarray(this.used, this.used + n);
+    this.used += n;
+    return v;
+  }
+
+  /** Empty bounds (see {@link emptyBounds}) in slab memory. */
+  bounds(): Bounds {
+    const b = this.take(6);
+    b[0] = b[1] = b[2] = Infinity;
+    b[3] = b[4] = b[5] = -Infinity;
+    return b;
+  }
+}
+
+/** A feature that passed the checks, before its vertices are moved into the tileset frame. */
+interface Pending {
+  index: number;
+  feature: CityFeature;
+  lods: { lod: string; parts: PreparedPart[]; triangles: number }[];
+  /** Its distinct geodetic vertex arrays. */
+  geos: Float64Array[];
+}
+
+/**
  * Checks and converts a model. Features without geometry, or with a malformed part, are skipped and named in
  * `skipped`/`warnings`; nothing else is lost.
  */
@@ -107,19 +153,24 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
   const warnings: string[] = [];
   const skipped: string[] = [];
   const missingTextures = new Set<string>();
-  const materials = new Map<string, [number, number, number, number]>();
+  const materials = new MaterialKeys();
   const crs = model.crs;
   const textures = model.textures ?? {};
-  let west = Infinity, south = Infinity, east = -Infinity, north = -Infinity, minH = Infinity, maxH = -Infinity;
-  interface Pending { index: number; feature: CityFeature; lods: { lod: string; parts: PreparedPart[]; triangles: number }[] }
+  const slab = new Slab();
+  /** west, south, minH, east, north, maxH */
+  const rect = emptyBounds();
   const pending: Pending[] = [];
+  // Parts of a feature often share one positions array (walls, roof and ground of a solid): convert it once.
+  const converted = new Map<ArrayLike<number>, Float64Array>();
+  const whereOf = (f: CityFeature, fi: number) => `feature '${f.id}' (features[${fi}])`;
 
   const features = model.features ?? [];
+  let grid: GeodeticGrid | undefined;
   for (let fi = 0; fi < features.length; fi++) {
     const f = features[fi];
-    const where = `feature '${f.id}' (features[${fi}])`;
     const lods: Pending['lods'] = [];
-    const converted = new Map<ArrayLike<number>, Float64Array>();
+    const geos: Float64Array[] = [];
+    converted.clear();
     let bad: string | undefined;
     for (let li = 0; li < (f.lods ?? []).length && !bad; li++) {
       const lod = f.lods[li];
@@ -129,52 +180,43 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
         const p = lod.parts[pi];
         const reason = checkPart(p);
         if (reason) {
-          bad = `${where} lods[${li}].parts[${pi}]: ${reason}`;
+          bad = `${whereOf(f, fi)} lods[${li}].parts[${pi}]: ${reason}`;
           break;
         }
         if (p.indices.length === 0) continue;
         const pos = p.positions;
         const n = pos.length / 3;
-        // Parts often share one positions array (walls, roof and ground of a solid): convert it once.
         let geo = converted.get(pos);
         if (!geo) {
-          geo = new Float64Array(n * 3);
-          for (let v = 0; v < n; v++) {
-            const g = crs.toGeodetic(pos[v * 3], pos[v * 3 + 1], pos[v * 3 + 2]);
-            const lon = g[0], lat = g[1], h = g[2];
-            if (!Number.isFinite(lon) || !Number.isFinite(lat) || !Number.isFinite(h)) {
-              bad = `${where} lods[${li}].parts[${pi}]: vertex ${v} (${pos[v * 3]}, ${pos[v * 3 + 1]}, ${pos[v * 3 + 2]}) does not convert to a finite position`;
-              break;
-            }
-            geo[v * 3] = lon;
-            geo[v * 3 + 1] = lat;
-            geo[v * 3 + 2] = h;
+          geo = slab.take(n * 3);
+          grid ??= new GeodeticGrid(crs, pos[0], pos[1]);
+          const v = toGeodeticAll(grid, pos, geo);
+          if (v >= 0) {
+            bad = `${whereOf(f, fi)} lods[${li}].parts[${pi}]: vertex ${v} (${pos[v * 3]}, ${pos[v * 3 + 1]}, ${pos[v * 3 + 2]}) does not convert to a finite position`;
+            break;
           }
-          if (!bad) converted.set(pos, geo);
+          converted.set(pos, geo);
+          geos.push(geo);
         }
-        if (bad) break;
         const semantic = p.semantic ?? 'generic';
-        const part: PreparedPart = { semantic, enu: geo, indices: p.indices, color: p.color, factor: [1, 1, 1, 1], materialKey: '' };
+        let texture: string | undefined;
+        let uvs: ArrayLike<number> | undefined;
         if (p.texture !== undefined) {
           if (!textures[p.texture]) {
             if (!missingTextures.has(p.texture)) {
               missingTextures.add(p.texture);
-              warnings.push(`texture '${p.texture}' (first used by ${where}) is not in model.textures: drawn without texture`);
+              warnings.push(`texture '${p.texture}' (first used by ${whereOf(f, fi)}) is not in model.textures: drawn without texture`);
             }
           } else if (!p.uvs || p.uvs.length !== n * 2) {
-            warnings.push(`${where} lods[${li}].parts[${pi}]: uvs length ${p.uvs?.length ?? 0} does not match ${n} vertices: drawn without texture`);
+            warnings.push(`${whereOf(f, fi)} lods[${li}].parts[${pi}]: uvs length ${p.uvs?.length ?? 0} does not match ${n} vertices: drawn without texture`);
           } else {
-            part.texture = p.texture;
-            part.uvs = p.uvs;
+            texture = p.texture;
+            uvs = p.uvs;
           }
         }
-        const textured = part.texture !== undefined;
-        const mkey = `${semantic}|${p.color ? p.color.join(',') : ''}|${textured ? part.texture : ''}`;
-        let mat = materials.get(mkey);
-        if (!mat) materials.set(mkey, (mat = materialFactor(semantic, p.color, textured)));
-        part.factor = mat;
-        part.materialKey = mkey;
-        parts.push(part);
+        const { key: mkey, factor: mat } = materials.get(semantic, p.color, texture);
+        // One object shape for every part (texture and uvs always present), so the tile builder's loops stay monomorphic.
+        parts.push({ semantic, enu: geo, indices: p.indices, uvs, texture, color: p.color, factor: mat, materialKey: mkey });
         triangles += p.indices.length / 3;
       }
       if (parts.length > 0) lods.push({ lod: lod.lod, parts, triangles });
@@ -186,23 +228,13 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
     }
     if (lods.length === 0) {
       skipped.push(f.id);
-      warnings.push(`${where} has no geometry: not written to the tileset`);
+      warnings.push(`${whereOf(f, fi)} has no geometry: not written to the tileset`);
       continue;
     }
-    {
-      for (const g of converted.values()) {
-        for (let i = 0; i < g.length; i += 3) {
-          if (g[i] < west) west = g[i];
-          if (g[i] > east) east = g[i];
-          if (g[i + 1] < south) south = g[i + 1];
-          if (g[i + 1] > north) north = g[i + 1];
-          if (g[i + 2] < minH) minH = g[i + 2];
-          if (g[i + 2] > maxH) maxH = g[i + 2];
-        }
-      }
-    }
-    pending.push({ index: fi, feature: f, lods });
+    for (const g of geos) geoBounds(g, rect);
+    pending.push({ index: fi, feature: f, lods, geos });
   }
+  converted.clear();
 
   if (pending.length === 0) {
     const why = features.length === 0 ? 'it has no features' : `none of its ${features.length} features has drawable geometry`;
@@ -210,49 +242,20 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
     throw err;
   }
 
+  const west = rect[0], south = rect[1], minH = rect[2], east = rect[3], north = rect[4], maxH = rect[5];
   const lon0 = (west + east) / 2, lat0 = (south + north) / 2, h0 = minH;
   const frame: TilesetFrame = { lon: lon0, lat: lat0, height: h0, enuToEcef: enuToEcefMatrix(lon0, lat0, h0) };
-  const m = frame.enuToEcef;
-  const ox = m[12], oy = m[13], oz = m[14];
-  // Rows of ECEF → ENU (transpose of the rotation).
-  const e0 = m[0], e1 = m[1], e2 = m[2], n0 = m[4], n1 = m[5], n2 = m[6], u0 = m[8], u1 = m[9], u2 = m[10];
+  const toEnu = new EnuConverter(frame.enuToEcef, lon0, lat0);
 
   const out: PreparedFeature[] = [];
   for (const p of pending) {
-    const done = new Set<Float64Array>();
-    const fb = emptyBounds();
+    for (const g of p.geos) toEnu.convert(g);
+    const fb = slab.bounds();
     const lods: PreparedLod[] = [];
     for (const l of p.lods) {
-      const b = emptyBounds();
-      for (const part of l.parts) {
-        const g = part.enu;
-        if (!done.has(g)) {
-          done.add(g);
-          for (let i = 0; i < g.length; i += 3) {
-            const lon = toRadians(g[i]), lat = toRadians(g[i + 1]), h = g[i + 2];
-            const sp = Math.sin(lat), cp = Math.cos(lat);
-            const nr = WGS84_A / Math.sqrt(1 - WGS84_E2 * sp * sp);
-            const dx = (nr + h) * cp * Math.cos(lon) - ox;
-            const dy = (nr + h) * cp * Math.sin(lon) - oy;
-            const dz = (nr * (1 - WGS84_E2) + h) * sp - oz;
-            g[i] = e0 * dx + e1 * dy + e2 * dz;
-            g[i + 1] = n0 * dx + n1 * dy + n2 * dz;
-            g[i + 2] = u0 * dx + u1 * dy + u2 * dz;
-          }
-        }
-        // Bounds over the vertices this part uses.
-        const ind = part.indices;
-        for (let t = 0; t < ind.length; t++) {
-          const i = ind[t] * 3;
-          const x = g[i], y = g[i + 1], z = g[i + 2];
-          if (x < b[0]) b[0] = x;
-          if (y < b[1]) b[1] = y;
-          if (z < b[2]) b[2] = z;
-          if (x > b[3]) b[3] = x;
-          if (y > b[4]) b[4] = y;
-          if (z > b[5]) b[5] = z;
-        }
-      }
+      const b = slab.bounds();
+      // Bounds over the vertices each part uses.
+      for (const part of l.parts) indexedBounds(part.enu, part.indices, b);
       unionBounds(fb, b);
       lods.push({ lod: l.lod, parts: l.parts, bounds: b, triangles: l.triangles });
     }
@@ -268,4 +271,141 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
     });
   }
   return { features: out, frame, rectangle: [west, south, east, north], minHeight: minH, maxHeight: maxH, skipped, warnings };
+}
+
+/**
+ * Material key ("semantic|r,g,b,a|texture") and glTF factor of each (semantic, colour, texture) combination, found
+ * without building the key text per part (importers share one colour array per material).
+ */
+class MaterialKeys {
+  // Plain Maps held for one prepareModel call (WeakMaps cost ephemeron work in every GC).
+  private readonly byColor = new Map<readonly number[], Map<string, { key: string; factor: [number, number, number, number] }>>();
+  private readonly plain = new Map<string, { key: string; factor: [number, number, number, number] }>();
+  private last: { semantic: SurfaceSemantic; color: unknown; texture: string | undefined; entry: { key: string; factor: [number, number, number, number] } } | undefined;
+
+  get(semantic: SurfaceSemantic, color: [number, number, number, number] | undefined, texture: string | undefined): { key: string; factor: [number, number, number, number] } {
+    const l = this.last;
+    if (l && l.semantic === semantic && l.color === color && l.texture === texture) return l.entry;
+    const entry = this.lookup(semantic, color, texture);
+    this.last = { semantic, color, texture, entry };
+    return entry;
+  }
+
+  private lookup(semantic: SurfaceSemantic, color: [number, number, number, number] | undefined, texture: string | undefined): { key: string; factor: [number, number, number, number] } {
+    let m = color ? this.byColor.get(color) : this.plain;
+    if (!m) this.byColor.set(color!, (m = new Map()));
+    const sub = texture === undefined ? semantic : `${semantic}|${texture}`;
+    let e = m.get(sub);
+    if (!e) m.set(sub, (e = { key: `${semantic}|${color ? color.join(',') : ''}|${texture ?? ''}`, factor: materialFactor(semantic, color, texture !== undefined) }));
+    return e;
+  }
+}
+
+/**
+ * Converts model positions to geodetic ones into `out` (lon, lat, h per vertex); returns the index of the first
+ * vertex that does not convert to finite values, or -1. (Hot loops live in small functions so V8 optimises them
+ * early and keeps their numbers unboxed.)
+ */
+function toGeodeticAll(grid: GeodeticGrid, pos: ArrayLike<number>, out: Float64Array): number {
+  const n = pos.length / 3;
+  for (let v = 0; v < n; v++) {
+    const o = v * 3;
+    grid.toGeodetic(pos[o], pos[o + 1], pos[o + 2], out, o);
+    if (!Number.isFinite(out[o]) || !Number.isFinite(out[o + 1]) || !Number.isFinite(out[o + 2])) return v;
+  }
+  return -1;
+}
+
+/** Grows `b` ([west, south, minH, east, north, maxH]) by geodetic positions. */
+function geoBounds(g: Float64Array, b: Bounds): void {
+  let w = b[0], s = b[1], lo = b[2], e = b[3], n = b[4], hi = b[5];
+  for (let i = 0; i < g.length; i += 3) {
+    const x = g[i], y = g[i + 1], z = g[i + 2];
+    if (x < w) w = x;
+    if (x > e) e = x;
+    if (y < s) s = y;
+    if (y > n) n = y;
+    if (z < lo) lo = z;
+    if (z > hi) hi = z;
+  }
+  b[0] = w; b[1] = s; b[2] = lo; b[3] = e; b[4] = n; b[5] = hi;
+}
+
+/** Grows `b` by the vertices of `g` (xyz) that `indices` use. */
+function indexedBounds(g: Float64Array, indices: ArrayLike<number>, b: Bounds): void {
+  let x0 = b[0], y0 = b[1], z0 = b[2], x1 = b[3], y1 = b[4], z1 = b[5];
+  for (let t = 0; t < indices.length; t++) {
+    const i = indices[t] * 3;
+    const x = g[i], y = g[i + 1], z = g[i + 2];
+    if (x < x0) x0 = x;
+    if (y < y0) y0 = y;
+    if (z < z0) z0 = z;
+    if (x > x1) x1 = x;
+    if (y > y1) y1 = y;
+    if (z > z1) z1 = z;
+  }
+  b[0] = x0; b[1] = y0; b[2] = z0; b[3] = x1; b[4] = y1; b[5] = z1;
+}
+
+/**
+ * Geodetic (lon°, lat°, h) → ECEF → the local east-north-up frame of a column-major ENU → ECEF matrix whose origin
+ * is at (lon0°, lat0°). Sines and cosines of a vertex's longitude and latitude come from those of the origin and
+ * Taylor series of the (small) differences: within 0.01 rad (≈ 60 km) of the origin the truncation error is below
+ * 1e-17 (a nanometre on the earth), and farther vertices use Math.sin / Math.cos.
+ */
+class EnuConverter {
+  private readonly ox: number;
+  private readonly oy: number;
+  private readonly oz: number;
+  private readonly r: Float64Array;
+  private readonly lon0: number;
+  private readonly lat0: number;
+  /** sin/cos of the origin's longitude and latitude. */
+  private readonly s0: Float64Array;
+
+  constructor(m: number[], lon0: number, lat0: number) {
+    this.ox = m[12];
+    this.oy = m[13];
+    this.oz = m[14];
+    // Rows of ECEF → ENU (transpose of the rotation).
+    this.r = Float64Array.of(m[0], m[1], m[2], m[4], m[5], m[6], m[8], m[9], m[10]);
+    this.lon0 = lon0;
+    this.lat0 = lat0;
+    const l = (lon0 * Math.PI) / 180, p = (lat0 * Math.PI) / 180;
+    this.s0 = Float64Array.of(Math.sin(l), Math.cos(l), Math.sin(p), Math.cos(p));
+  }
+
+  /** Converts geodetic positions (xyz per vertex) to ENU in place. */
+  convert(g: Float64Array): void {
+    const ox = this.ox, oy = this.oy, oz = this.oz, r = this.r;
+    const e0 = r[0], e1 = r[1], e2 = r[2], n0 = r[3], n1 = r[4], n2 = r[5], u0 = r[6], u1 = r[7], u2 = r[8];
+    const lon0 = this.lon0, lat0 = this.lat0, sl0 = this.s0[0], cl0 = this.s0[1], sp0 = this.s0[2], cp0 = this.s0[3];
+    const R = Math.PI / 180;
+    for (let i = 0; i < g.length; i += 3) {
+      const a = (g[i] - lon0) * R, b = (g[i + 1] - lat0) * R, h = g[i + 2];
+      let sl: number, cl: number, sp: number, cp: number;
+      if (a > -0.01 && a < 0.01 && b > -0.01 && b < 0.01) {
+        const a2 = a * a, b2 = b * b;
+        const sa = a * (1 - (a2 / 6) * (1 - a2 / 20)), ca = 1 - (a2 / 2) * (1 - (a2 / 12) * (1 - a2 / 30));
+        const sb = b * (1 - (b2 / 6) * (1 - b2 / 20)), cb = 1 - (b2 / 2) * (1 - (b2 / 12) * (1 - b2 / 30));
+        sl = sl0 * ca + cl0 * sa;
+        cl = cl0 * ca - sl0 * sa;
+        sp = sp0 * cb + cp0 * sb;
+        cp = cp0 * cb - sp0 * sb;
+      } else {
+        const lon = (g[i] * Math.PI) / 180, lat = (g[i + 1] * Math.PI) / 180;
+        sl = Math.sin(lon);
+        cl = Math.cos(lon);
+        sp = Math.sin(lat);
+        cp = Math.cos(lat);
+      }
+      const nr = WGS84_A / Math.sqrt(1 - WGS84_E2 * sp * sp);
+      const dx = (nr + h) * cp * cl - ox;
+      const dy = (nr + h) * cp * sl - oy;
+      const dz = (nr * (1 - WGS84_E2) + h) * sp - oz;
+      g[i] = e0 * dx + e1 * dy + e2 * dz;
+      g[i + 1] = n0 * dx + n1 * dy + n2 * dz;
+      g[i + 2] = u0 * dx + u1 * dy + u2 * dz;
+    }
+  }
 }

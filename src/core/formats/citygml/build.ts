@@ -111,7 +111,7 @@ export function buildCityGmlModels(doc: CityGmlDocument, options: CityGmlBuildOp
   const tinParts: number[][] = [];
   const tinIds: string[] = [];
   const networkLines: { obj: RawCityObject; line: number[] }[] = [];
-  const networkPoints: { obj: RawCityObject; p: number[] }[] = [];
+  const networkPoints: { obj: RawCityObject; p: number[]; fromSurfaces?: boolean }[] = [];
   let lodFallbacks = 0;
 
   const conv = (c: ArrayLike<number>, dim: number, i: number): Vec3 => {
@@ -138,6 +138,11 @@ export function buildCityGmlModels(doc: CityGmlDocument, options: CityGmlBuildOp
         pipes.push(feature);
         for (const l of obj.lines) if (l.lod === 0 || obj.lines.length === 1) networkLines.push({ obj, line: flatConv(l.coords, l.dim) });
         for (const p of obj.points) networkPoints.push({ obj, p: conv(p.coords, p.dim, 0) });
+        // A structure (manhole, handhole...) drawn only as surfaces still is a network node: at their top centre.
+        if (obj.lines.length === 0 && obj.points.length === 0) {
+          const top = topCentre(feature);
+          if (top) networkPoints.push({ obj, p: top, fromSurfaces: true });
+        }
       } else if (isFloodRisk(obj)) flood.push(feature);
       else city.push(feature);
     } catch (err) {
@@ -321,11 +326,28 @@ export function buildCityGmlModels(doc: CityGmlDocument, options: CityGmlBuildOp
   };
 }
 
+/** Centre (x, y) and top (z) of a feature's finest LoD, model coordinates; undefined without geometry. */
+function topCentre(f: CityFeature): number[] | undefined {
+  const lod = f.lods[f.lods.length - 1];
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+  for (const part of lod?.parts ?? []) {
+    const q = part.positions;
+    for (let i = 0; i < q.length; i += 3) {
+      if (q[i] < x0) x0 = q[i];
+      if (q[i] > x1) x1 = q[i];
+      if (q[i + 1] < y0) y0 = q[i + 1];
+      if (q[i + 1] > y1) y1 = q[i + 1];
+      if (q[i + 2] > z1) z1 = q[i + 2];
+    }
+  }
+  return Number.isFinite(x0) && Number.isFinite(z1) ? [(x0 + x1) / 2, (y0 + y1) / 2, z1] : undefined;
+}
+
 /**
  * Rebuilds pipe networks from centre lines: line ends closer than 5 cm share a node; a manhole / handhole /
  * appurtenance point within 0.5 m of a line end becomes that node (keeping its gml:id).
  */
-function buildNetworks(lines: { obj: RawCityObject; line: number[] }[], points: { obj: RawCityObject; p: number[] }[]): PipeNetwork[] {
+function buildNetworks(lines: { obj: RawCityObject; line: number[] }[], points: { obj: RawCityObject; p: number[]; fromSurfaces?: boolean }[]): PipeNetwork[] {
   const byKind = new Map<NetworkKind, PipeNetwork>();
   const nodeLists = new Map<NetworkKind, NetworkNode[]>();
   const get = (kind: NetworkKind) => {
@@ -369,7 +391,9 @@ function buildNetworks(lines: { obj: RawCityObject; line: number[] }[], points: 
     }
     net.links.push({ id: obj.id, kind: 'pipe', from: ends[0].id, to: ends[1].id, vertices: vertices.length ? vertices : undefined, attributes: attrs });
   }
-  for (const { obj, p } of points) {
+  // Structures with a point geometry first: a position derived from surfaces only takes a line end nobody claimed.
+  const ordered = [...points.filter((x) => !x.fromSurfaces), ...points.filter((x) => x.fromSurfaces)];
+  for (const { obj, p, fromSurfaces } of ordered) {
     const kind = networkKind(obj.type) ?? kindOfFile;
     if (!kind) continue;
     const net = get(kind);
@@ -385,7 +409,9 @@ function buildNetworks(lines: { obj: RawCityObject; line: number[] }[], points: 
       near.kind = nodeKind;
       near.attributes = { ...near.attributes, type: obj.type };
     } else {
-      net.nodes.push({ id: obj.id, kind: nodeKind, x: p[0], y: p[1], z: p[2], attributes: { type: obj.type } });
+      const attributes: NetworkNode['attributes'] = { type: obj.type };
+      if (fromSurfaces) attributes.position = 'top centre of its surfaces (no point geometry)';
+      net.nodes.push({ id: obj.id, kind: nodeKind, x: p[0], y: p[1], z: p[2], attributes });
     }
   }
   return [...byKind.values()];

@@ -13,7 +13,7 @@
  * documents in two bounded passes instead, and CityJSONSeq is read one feature (line) at a time.
  */
 import type { AttributeValue, CityFeature, MeshPart, SurfaceSemantic } from '../../model/feature.js';
-import { newellNormal, triangulatePolygon3D } from '../../geometry/triangulate.js';
+import { triangulatePolygon3D } from '../../geometry/triangulate.js';
 import { FormatError, jsonPointer } from '../json-errors.js';
 
 /** CityJSON "transform": real = scale × integer + translate. */
@@ -111,6 +111,9 @@ export const SEMANTIC_MAP: Record<string, SurfaceSemantic> = {
   WaterClosureSurface: 'closure',
 };
 
+/** {@link SEMANTIC_MAP} as a Map (a string-keyed Map lookup is faster than a keyed property load in the hot path). */
+const SEMANTIC_LOOKUP = new Map<string, SurfaceSemantic>(Object.entries(SEMANTIC_MAP));
+
 /** Default semantic of an object type's surfaces when they carry no semantics (null = classify by orientation). */
 function defaultSemantic(type: string): SurfaceSemantic | null {
   if (/^(Building|BuildingPart|BuildingInstallation|BuildingConstructiveElement|BuildingStorey|BuildingUnit|BuildingRoom|Bridge|BridgePart|BridgeInstallation|BridgeConstructiveElement|Tunnel|TunnelPart|TunnelInstallation|OtherConstruction)$/.test(type)) return null;
@@ -124,7 +127,8 @@ function defaultSemantic(type: string): SurfaceSemantic | null {
 
 /** Orientation-based class of a building surface without semantics: up → roof, down → ground, else wall. */
 function orientationSemantic(normal: [number, number, number]): SurfaceSemantic {
-  const len = Math.hypot(normal[0], normal[1], normal[2]);
+  // sqrt of the sum (Math.hypot is several times slower; city coordinates are far from overflow).
+  const len = Math.sqrt(normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2]);
   if (!(len > 0)) return 'wall';
   const nz = normal[2] / len;
   if (nz > 0.3) return 'roof';
@@ -215,10 +219,10 @@ interface GeometryContext {
 class VertexProblem extends Error {}
 
 /**
- * Looks up a vertex (model coordinates); throws {@link VertexProblem}. The returned tuple may be shared between
- * callers (converted vertices are cached per index) and must not be modified.
+ * Looks up a vertex and writes its model coordinates to out[o], out[o + 1], out[o + 2]; throws
+ * {@link VertexProblem}. (Flat output: a surface's vertices go straight into one reused scratch array.)
  */
-type VertexFn = (idx: unknown) => readonly number[];
+type VertexFn = (idx: unknown, out: Float64Array, o: number) => void;
 
 interface Appearance {
   textures: unknown[];
@@ -243,27 +247,34 @@ export class CityJsonConverter {
   readonly textureImages = new Map<string, string>();
   private readonly header: CityJsonHeader;
   private readonly opts: CityJsonConvertOptions;
-  private readonly convert: (x: number, y: number, z: number) => [number, number, number];
   private textureTheme?: string;
   private materialTheme?: string;
   private templateCache = new Map<number, { lod: string; geom: Record<string, unknown> }>();
+  /** Growable buffers the parts of each object are built in (reused). */
+  private readonly buffers = new BufferPool();
+  /** Flat vertices of the surface being converted (reused). */
+  private scratch = new Float64Array(3 * 64);
+  /** Ring lengths of the surface being converted (reused). */
+  private readonly ringLens: number[] = [];
 
   constructor(header: CityJsonHeader, opts: CityJsonConvertOptions) {
     this.header = header;
     this.opts = opts;
-    this.convert = opts.convert ?? ((x, y, z) => [x, y, z]);
   }
 
   /**
    * Converts the CityObjects of a chunk. `file` names the source in messages (for a CityJSONSeq line, e.g.
    * "city.jsonl line 12"). Throws FormatError only when the chunk as
-   * a whole is unusable (no "CityObjects" object, missing or malformed "vertices"). With `consume`, each CityObject
-   * is deleted from the chunk once converted, so its JSON can be collected while the rest converts.
+   * a whole is unusable (no "CityObjects" object, missing or malformed "vertices"). With `consume`, the chunk's
+   * "vertices" is emptied once decoded and each CityObject is deleted once converted, so their JSON can be collected
+   * while the rest converts.
    */
   convertChunk(chunk: CityJsonChunk, file = this.opts.file, consume = false): CityFeature[] {
     if (!isObj(chunk.CityObjects)) throw new FormatError(file, '/CityObjects', `missing or not an object (got ${typeName(chunk.CityObjects)}); a CityJSON file needs "CityObjects": {id: {...}}`);
     if (!Array.isArray(chunk.vertices)) throw new FormatError(file, '/vertices', `missing or not an array (got ${typeName(chunk.vertices)}); a CityJSON file needs "vertices": [[x, y, z], ...]`);
     const verts = this.decodeVertices(chunk.vertices);
+    // Decoded: the parsed vertex arrays can be collected while the objects convert.
+    if (consume) chunk.vertices = [];
     return this.convertObjects(chunk.CityObjects, verts, chunk.appearance, file, consume);
   }
 
@@ -273,25 +284,34 @@ export class CityJsonConverter {
    */
   convertObjects(objects: Record<string, unknown>, verts: DecodedVertices, appearance: unknown, file = this.opts.file, consume = false): CityFeature[] {
     const app = this.appearance(appearance ?? this.header.appearance);
-    // Each vertex is converted once, however many surfaces use it.
-    const cache: (readonly number[] | undefined)[] = new Array(verts.count);
-    const xyz = verts.xyz, count = verts.count, convert = this.convert;
-    const vertexFn: VertexFn = (idx) => {
-      if (typeof idx === 'number' && idx >= 0 && idx < count) {
-        const hit = cache[idx];
-        if (hit !== undefined) return hit;
-      }
+    const xyz = verts.xyz, count = verts.count, convert = this.opts.convert;
+    // Each vertex is converted once, however many surfaces use it (the identity needs no copy).
+    const model = convert ? new Float64Array(count * 3) : xyz;
+    const done = convert ? new Uint8Array(count) : undefined;
+    const problem = (idx: unknown): VertexProblem => {
       if (typeof idx !== 'number' || !Number.isInteger(idx)) {
-        throw new VertexProblem(Array.isArray(idx) ? 'expected a vertex index (integer), got an array: nested too deeply for this geometry type' : `expected a vertex index (integer), got ${typeName(idx)}`);
+        return new VertexProblem(Array.isArray(idx) ? 'expected a vertex index (integer), got an array: nested too deeply for this geometry type' : `expected a vertex index (integer), got ${typeName(idx)}`);
       }
-      if (idx < 0 || idx >= count) throw new VertexProblem(`vertex index ${idx} out of range (the file has ${count} vertices, 0..${count - 1})`);
-      const x = xyz[idx * 3], y = xyz[idx * 3 + 1], z = xyz[idx * 3 + 2];
-      if (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z)) {
-        throw new VertexProblem(`vertex ${idx} (/vertices/${idx}) is not three finite numbers: ${verts.why.get(idx) ?? 'invalid'}`);
+      if (idx < 0 || idx >= count) return new VertexProblem(`vertex index ${idx} out of range (the file has ${count} vertices, 0..${count - 1})`);
+      return new VertexProblem(`vertex ${idx} (/vertices/${idx}) is not three finite numbers: ${verts.why.get(idx) ?? 'invalid'}`);
+    };
+    const vertexFn: VertexFn = (idx, out, o) => {
+      if (typeof idx !== 'number' || !(idx >= 0 && idx < count) || !Number.isInteger(idx)) throw problem(idx);
+      const k = idx * 3;
+      if (done !== undefined && done[idx] === 0) {
+        const x = xyz[k], y = xyz[k + 1], z = xyz[k + 2];
+        if (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z)) throw problem(idx);
+        const v = convert!(x, y, z);
+        model[k] = v[0];
+        model[k + 1] = v[1];
+        model[k + 2] = v[2];
+        done[idx] = 1;
       }
-      const v = convert(x, y, z);
-      cache[idx] = v;
-      return v;
+      const x = model[k], y = model[k + 1], z = model[k + 2];
+      if (done === undefined && (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z))) throw problem(idx);
+      out[o] = x;
+      out[o + 1] = y;
+      out[o + 2] = z;
     };
     const out: CityFeature[] = [];
     for (const [id, obj] of Object.entries(objects)) {
@@ -394,7 +414,7 @@ export class CityJsonConverter {
       chosen = highestLod(candidates);
       this.stats.lodFallbacks++;
     }
-    const builder = new PartBuilder();
+    const builder = new PartBuilder(this.buffers);
     const defSem = defaultSemantic(type);
     for (let gi = 0; gi < geoms.length; gi++) {
       if (lodOf[gi] !== chosen) continue;
@@ -444,9 +464,9 @@ export class CityJsonConverter {
     if (!Array.isArray(b) || b.length !== 1) throw new ObjectError(gp + '/boundaries', 'expected [reference point vertex index] for a GeometryInstance');
     // The reference point in source coordinates: undo the model conversion by using raw vertex lookup through convert is not invertible,
     // so the instance is placed in source coordinates first and converted after.
-    let refModel: readonly number[];
+    const refModel = new Float64Array(3);
     try {
-      refModel = vertexFn(b[0]);
+      vertexFn(b[0], refModel, 0);
     } catch (err) {
       if (err instanceof VertexProblem) throw new ObjectError(gp + '/boundaries/0', err.message);
       throw err;
@@ -457,7 +477,7 @@ export class CityJsonConverter {
     }
     const tv = this.header.templateVertices ?? [];
     const M = m as number[];
-    return (idx) => {
+    return (idx, out, o) => {
       if (typeof idx !== 'number' || !Number.isInteger(idx)) throw new VertexProblem(`expected a template vertex index (integer), got ${typeName(idx)}`);
       if (idx < 0 || idx >= tv.length) throw new VertexProblem(`template vertex index ${idx} out of range (${tv.length} vertices-templates)`);
       const v = tv[idx];
@@ -466,11 +486,9 @@ export class CityJsonConverter {
       }
       const [x, y, z] = v as number[];
       // Template vertices are metres relative to the reference point; the model frame is metric, so offsets add directly.
-      return [
-        refModel[0] + M[0] * x + M[1] * y + M[2] * z + M[3],
-        refModel[1] + M[4] * x + M[5] * y + M[6] * z + M[7],
-        refModel[2] + M[8] * x + M[9] * y + M[10] * z + M[11],
-      ];
+      out[o] = refModel[0] + M[0] * x + M[1] * y + M[2] * z + M[3];
+      out[o + 1] = refModel[1] + M[4] * x + M[5] * y + M[6] * z + M[7];
+      out[o + 2] = refModel[2] + M[8] * x + M[9] * y + M[10] * z + M[11];
     };
   }
 
@@ -545,26 +563,40 @@ export class CityJsonConverter {
 
   private surface(rings: unknown[], path: number[], c: GeometryContext): void {
     const { vertexFn, builder, defSem, objectType, semSurfaces, semValues, texValues, matValues, matValue, app } = c;
-    const pts: number[][][] = [];
+    // The surface's vertices (all rings, outer first) go into one reused flat array.
+    const ringLens = this.ringLens;
+    if (ringLens.length !== rings.length) ringLens.length = rings.length;
+    let total = 0;
     for (let r = 0; r < rings.length; r++) {
       const ring = rings[r];
       if (!Array.isArray(ring)) throw new ObjectError(`${boundaryPointer(c.gp, path)}/${r}`, `expected a ring (array of vertex indices), got ${typeName(ring)}`);
-      const out: number[][] = new Array(ring.length);
+      const need = (total + ring.length) * 3;
+      if (this.scratch.length < need) {
+        const grown = new Float64Array(Math.max(need, this.scratch.length * 2));
+        grown.set(this.scratch);
+        this.scratch = grown;
+      }
+      const sc = this.scratch;
       let k = 0;
       try {
-        for (; k < ring.length; k++) out[k] = vertexFn(ring[k]) as number[];
+        for (; k < ring.length; k++) vertexFn(ring[k], sc, (total + k) * 3);
       } catch (err) {
         if (err instanceof VertexProblem) throw new ObjectError(`${boundaryPointer(c.gp, path)}/${r}/${k}`, err.message);
         throw err;
       }
-      pts.push(out);
+      ringLens[r] = ring.length;
+      total += ring.length;
     }
-    if (pts.length === 0 || pts[0].length < 3) {
+    const sc = this.scratch;
+    const outer = rings.length > 0 ? ringLens[0] : 0;
+    // ringLens now holds exactly this surface's rings (its length was set to rings.length above).
+    if (outer < 3) {
       this.stats.degenerateSurfaces++;
       return;
     }
-    // Triangles (most of a TIN or a 3dfier output) need no ear clipping.
-    const tri = pts.length === 1 && pts[0].length === 3 ? triangleOrEmpty(pts[0]) : pts.length === 1 && pts[0].length === 4 ? convexQuad(pts[0]) ?? triangulatePolygon3D(pts) : triangulatePolygon3D(pts);
+    // Triangles (most of a TIN or a 3dfier output) need no ear clipping; planar convex quads (most walls) neither.
+    const single = rings.length === 1;
+    const tri = single && outer === 3 ? triangleOrEmpty(sc) : (single && outer === 4 ? convexQuad(sc) : undefined) ?? triangulatePolygon3D(ringsOf(sc, ringLens));
     if (tri.length === 0) {
       this.stats.degenerateSurfaces++;
       return;
@@ -574,11 +606,11 @@ export class CityJsonConverter {
     const sv = pick(semValues, path);
     if (typeof sv === 'number' && Number.isInteger(sv) && isObj(semSurfaces[sv])) {
       const st = (semSurfaces[sv] as Record<string, unknown>).type;
-      if (typeof st === 'string') semantic = SEMANTIC_MAP[st] ?? (defSem ?? 'generic');
+      if (typeof st === 'string') semantic = SEMANTIC_LOOKUP.get(st) ?? (defSem ?? 'generic');
     }
     let deferred = false;
     if (semantic === null) {
-      semantic = orientationSemantic(newellNormal(pts[0]));
+      semantic = orientationSemantic(newellNormalFlat(sc, outer));
       // An up-facing surface at the object's bottom is a floor wound the wrong way: decided once all surfaces are in.
       deferred = semantic === 'roof';
     }
@@ -606,13 +638,13 @@ export class CityJsonConverter {
     let texture: string | undefined;
     let uvs: number[] | undefined;
     const tv = pick(texValues, path);
-    if (Array.isArray(tv) && tv.length === pts.length) {
+    if (Array.isArray(tv) && tv.length === ringLens.length) {
       const list: number[] = [];
       let texIdx: number | undefined;
       let ok = true;
-      for (let r = 0; r < pts.length && ok; r++) {
+      for (let r = 0; r < ringLens.length && ok; r++) {
         const e = tv[r];
-        if (!Array.isArray(e) || typeof e[0] !== 'number' || e.length !== pts[r].length + 1) {
+        if (!Array.isArray(e) || typeof e[0] !== 'number' || e.length !== ringLens[r] + 1) {
           ok = false;
           break;
         }
@@ -635,52 +667,77 @@ export class CityJsonConverter {
         }
       }
     }
-    if (deferred) builder.defer(pts, tri, color, texture, uvs);
-    else builder.add(semantic, pts, tri, color, texture, uvs);
+    if (deferred) builder.defer(sc.slice(0, total * 3), outer, tri, color, texture, uvs);
+    else builder.add(semantic, sc, total, outer, tri, color, texture, uvs);
   }
 }
 
 const TRIANGLE = [0, 1, 2];
 const QUAD = [0, 1, 2, 0, 2, 3];
 
+/** Rings as point lists (for the general triangulation) from flat vertices and ring lengths. */
+function ringsOf(sc: Float64Array, lens: readonly number[]): number[][][] {
+  const rings: number[][][] = [];
+  let o = 0;
+  for (const n of lens) {
+    const ring: number[][] = new Array(n);
+    for (let k = 0; k < n; k++, o += 3) ring[k] = [sc[o], sc[o + 1], sc[o + 2]];
+    rings.push(ring);
+  }
+  return rings;
+}
+
+/** Newell normal of the first `n` flat vertices (relative to the first, so large coordinates keep their precision). */
+function newellNormalFlat(p: Float64Array, n: number): [number, number, number] {
+  let nx = 0, ny = 0, nz = 0;
+  const ox = p[0], oy = p[1], oz = p[2];
+  for (let i = 0; i < n; i++) {
+    const a = i * 3, b = ((i + 1) % n) * 3;
+    const ax = p[a] - ox, ay = p[a + 1] - oy, az = p[a + 2] - oz;
+    const bx = p[b] - ox, by = p[b + 1] - oy, bz = p[b + 2] - oz;
+    nx += (ay - by) * (az + bz);
+    ny += (az - bz) * (ax + bx);
+    nz += (ax - bx) * (ay + by);
+  }
+  return [nx, ny, nz];
+}
+
 /**
- * [0, 1, 2, 0, 2, 3] for a planar convex quad (most walls), the triangles earcut would give it; undefined when the
- * quad is not clearly convex and planar (then the general triangulation decides).
+ * [0, 1, 2, 0, 2, 3] for a planar convex quad (flat vertices 0..3; most walls), the triangles earcut would give it;
+ * undefined when the quad is not clearly convex and planar (then the general triangulation decides).
  */
-function convexQuad(p: number[][]): number[] | undefined {
-  const a = p[0], b = p[1], c = p[2], d = p[3];
+function convexQuad(p: Float64Array): number[] | undefined {
   // Newell normal of the quad.
   let nx = 0, ny = 0, nz = 0;
   for (let i = 0; i < 4; i++) {
-    const u = p[i], v = p[(i + 1) & 3];
-    nx += (u[1] - v[1]) * (u[2] + v[2]);
-    ny += (u[2] - v[2]) * (u[0] + v[0]);
-    nz += (u[0] - v[0]) * (u[1] + v[1]);
+    const u = i * 3, v = ((i + 1) & 3) * 3;
+    nx += (p[u + 1] - p[v + 1]) * (p[u + 2] + p[v + 2]);
+    ny += (p[u + 2] - p[v + 2]) * (p[u] + p[v]);
+    nz += (p[u] - p[v]) * (p[u + 1] + p[v + 1]);
   }
   const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
   if (!(len > 0) || !Number.isFinite(len)) return undefined;
   // Each corner turns the same way as the normal, and both triangles face it: convex.
   for (let i = 0; i < 4; i++) {
-    const o = p[i], u = p[(i + 1) & 3], w = p[(i + 3) & 3];
-    const e1x = u[0] - o[0], e1y = u[1] - o[1], e1z = u[2] - o[2];
-    const e2x = w[0] - o[0], e2y = w[1] - o[1], e2z = w[2] - o[2];
+    const o = i * 3, u = ((i + 1) & 3) * 3, w = ((i + 3) & 3) * 3;
+    const e1x = p[u] - p[o], e1y = p[u + 1] - p[o + 1], e1z = p[u + 2] - p[o + 2];
+    const e2x = p[w] - p[o], e2y = p[w + 1] - p[o + 1], e2z = p[w + 2] - p[o + 2];
     const cx = e1y * e2z - e1z * e2y, cy = e1z * e2x - e1x * e2z, cz = e1x * e2y - e1y * e2x;
     const dot = cx * nx + cy * ny + cz * nz;
     const cl = Math.sqrt(cx * cx + cy * cy + cz * cz);
     // Nearly straight or non-planar corners: leave it to the general path.
     if (!(dot > 0.999 * cl * len) || cl < 1e-9 * len) return undefined;
   }
-  void a; void b; void c; void d;
   return QUAD;
 }
 const NONE: number[] = [];
 
-/** [0, 1, 2] for a non-degenerate triangle (finite, non-zero area), else []. */
-function triangleOrEmpty(p: number[][]): number[] {
-  const ax = p[1][0] - p[0][0], ay = p[1][1] - p[0][1], az = p[1][2] - p[0][2];
-  const bx = p[2][0] - p[0][0], by = p[2][1] - p[0][1], bz = p[2][2] - p[0][2];
+/** [0, 1, 2] for a non-degenerate triangle (flat vertices 0..2; finite, non-zero area), else []. */
+function triangleOrEmpty(p: Float64Array): number[] {
+  const ax = p[3] - p[0], ay = p[4] - p[1], az = p[5] - p[2];
+  const bx = p[6] - p[0], by = p[7] - p[1], bz = p[8] - p[2];
   const cx = ay * bz - az * by, cy = az * bx - ax * bz, cz = ax * by - ay * bx;
-  const area2 = Math.hypot(cx, cy, cz);
+  const area2 = Math.sqrt(cx * cx + cy * cy + cz * cz);
   const ext = Math.max(Math.abs(ax), Math.abs(ay), Math.abs(az), Math.abs(bx), Math.abs(by), Math.abs(bz));
   return area2 > ext * ext * 1e-12 && Number.isFinite(area2) ? TRIANGLE : NONE;
 }
@@ -698,77 +755,166 @@ function pick(values: unknown, path: number[]): unknown {
   return v;
 }
 
-/** Text of a colour for part keys, cached per array (colours are shared per material). */
-const colorKeys = new WeakMap<readonly number[], string>();
-function colorKey(c: readonly number[]): string {
-  let k = colorKeys.get(c);
-  if (k === undefined) colorKeys.set(c, (k = c.join(',')));
-  return k;
+/** Whether two colours are equal by value. */
+function sameColor(a: readonly number[], b: readonly number[]): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
 
-type Deferred = [number[][][], number[], [number, number, number, number] | undefined, string | undefined, number[] | undefined];
+/** A growable flat number buffer; {@link BufferPool} lends them so parts grow without garbage. */
+class GrowBuffer {
+  data = new Float64Array(256);
+  length = 0;
+
+  /** Room for `n` more values. */
+  reserve(n: number): Float64Array {
+    if (this.length + n > this.data.length) {
+      const grown = new Float64Array(Math.max(this.data.length * 2, this.length + n));
+      grown.set(this.data.subarray(0, this.length));
+      this.data = grown;
+    }
+    return this.data;
+  }
+
+  /** The values as a plain array of exactly their number (MeshPart arrays are number[]). */
+  toArray(): number[] {
+    const n = this.length, d = this.data;
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = d[i];
+    return out;
+  }
+}
+
+/** Growable buffers reused from object to object by one converter (parts are copied out at exact size). */
+class BufferPool {
+  private free: GrowBuffer[] = [];
+
+  take(): GrowBuffer {
+    const b = this.free.pop() ?? new GrowBuffer();
+    b.length = 0;
+    return b;
+  }
+
+  give(b: GrowBuffer): void {
+    // Keep the pool's memory bounded: a huge buffer (a TIN) is not kept for the next object.
+    if (b.data.length <= 1 << 20) this.free.push(b);
+  }
+}
+
+/** A part being built and its growing arrays. */
+interface OpenPart {
+  semantic: SurfaceSemantic;
+  color: [number, number, number, number] | undefined;
+  texture: string | undefined;
+  part: MeshPart;
+  pos: GrowBuffer;
+  idx: GrowBuffer;
+  uvs?: GrowBuffer;
+}
+
+/** A deferred surface: its flat vertices, outer ring length, triangles, colour, texture, uvs. */
+type Deferred = [Float64Array, number, number[], [number, number, number, number] | undefined, string | undefined, number[] | undefined];
 
 /** Groups triangles by (semantic, colour, texture) into MeshParts. */
 class PartBuilder {
-  private map = new Map<string, MeshPart>();
+  /** Parts in order of first use (an object has few: a linear search beats building and hashing a key). */
+  private open: OpenPart[] = [];
   private pending: Deferred[] = [];
   private minZ = Infinity;
-  private lastPart: MeshPart | undefined;
+  private last: OpenPart | undefined;
   private lastSemantic: SurfaceSemantic | undefined;
   private lastColor: [number, number, number, number] | undefined;
   private lastTexture: string | undefined;
+  private readonly pool: BufferPool;
 
-  /** An up-facing surface without semantics: roof, unless it lies at the object's lowest level (then ground). */
-  defer(pts: number[][][], tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
-    for (const q of pts[0]) if (q[2] < this.minZ) this.minZ = q[2];
-    this.pending.push([pts, tri, color, texture, uvs]);
+  constructor(pool: BufferPool) {
+    this.pool = pool;
   }
 
-  add(semantic: SurfaceSemantic, pts: number[][][], tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
-    for (const q of pts[0]) if (q[2] < this.minZ) this.minZ = q[2];
+  /** An up-facing surface without semantics: roof, unless it lies at the object's lowest level (then ground). */
+  defer(pts: Float64Array, outer: number, tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
+    this.lowest(pts, outer);
+    this.pending.push([pts, outer, tri, color, texture, uvs]);
+  }
+
+  private lowest(pts: Float64Array, outer: number): void {
+    let m = this.minZ;
+    for (let k = 0; k < outer; k++) if (pts[k * 3 + 2] < m) m = pts[k * 3 + 2];
+    this.minZ = m;
+  }
+
+  /** Adds a surface: `count` flat vertices of `pts` (all rings; the first `outer` are the outer ring) and its triangles. */
+  add(semantic: SurfaceSemantic, pts: Float64Array, count: number, outer: number, tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
+    this.lowest(pts, outer);
     // Consecutive surfaces mostly share semantic, colour and texture: reuse the last part without building a key.
-    let part: MeshPart | undefined;
-    if (this.lastPart && this.lastSemantic === semantic && this.lastColor === color && this.lastTexture === texture) part = this.lastPart;
+    let open: OpenPart | undefined;
+    if (this.last && this.lastSemantic === semantic && this.lastColor === color && this.lastTexture === texture) open = this.last;
     else {
-      const key = `${semantic}|${color ? colorKey(color) : ''}|${texture ?? ''}`;
-      part = this.map.get(key);
-    }
-    if (!part) {
-      const key = `${semantic}|${color ? colorKey(color) : ''}|${texture ?? ''}`;
-      part = { semantic, positions: [], indices: [] };
-      if (color) part.color = color;
-      if (texture) {
-        part.texture = texture;
-        part.uvs = [];
+      open = this.find(semantic, color, texture);
+      if (!open) {
+        const part: MeshPart = { semantic, positions: [], indices: [] };
+        if (color) part.color = color;
+        if (texture) {
+          part.texture = texture;
+          part.uvs = [];
+        }
+        open = { semantic, color, texture, part, pos: this.pool.take(), idx: this.pool.take(), uvs: texture ? this.pool.take() : undefined };
+        this.open.push(open);
       }
-      this.map.set(key, part);
     }
-    this.lastPart = part;
+    this.last = open;
     this.lastSemantic = semantic;
     this.lastColor = color;
     this.lastTexture = texture;
-    const positions = part.positions, indices = part.indices;
-    const base = positions.length / 3;
-    for (let r = 0; r < pts.length; r++) {
-      const ring = pts[r];
-      for (let k = 0; k < ring.length; k++) {
-        const q = ring[k];
-        positions.push(q[0], q[1], q[2]);
-      }
+    const pos = open.pos, idx = open.idx;
+    const base = pos.length / 3;
+    const n = count * 3;
+    const pd = pos.reserve(n);
+    let o = pos.length;
+    for (let k = 0; k < n; k++) pd[o++] = pts[k];
+    pos.length = o;
+    const id = idx.reserve(tri.length);
+    o = idx.length;
+    for (let k = 0; k < tri.length; k++) id[o++] = base + tri[k];
+    idx.length = o;
+    if (open.uvs && uvs) {
+      const ud = open.uvs.reserve(uvs.length);
+      o = open.uvs.length;
+      for (let k = 0; k < uvs.length; k++) ud[o++] = uvs[k];
+      open.uvs.length = o;
     }
-    for (let k = 0; k < tri.length; k++) indices.push(base + tri[k]);
-    if (texture && uvs) for (const u of uvs) part.uvs!.push(u);
   }
 
+  /** The open part for (semantic, colour, texture): colours equal by value (materials share one array each). */
+  private find(semantic: SurfaceSemantic, color: [number, number, number, number] | undefined, texture: string | undefined): OpenPart | undefined {
+    for (const o of this.open) {
+      if (o.semantic !== semantic || o.texture !== texture) continue;
+      if (o.color === color || (o.color && color && sameColor(o.color, color))) return o;
+    }
+    return undefined;
+  }
+
+  /** The finished parts (plain arrays of exact size); the growable buffers go back to the pool. */
   parts(): MeshPart[] {
     const pending = this.pending;
     this.pending = [];
-    for (const [pts, tri, color, texture, uvs] of pending) {
+    for (const [pts, outer, tri, color, texture, uvs] of pending) {
       let top = -Infinity;
-      for (const q of pts[0]) if (q[2] > top) top = q[2];
-      this.add(top <= this.minZ + 0.05 ? 'ground' : 'roof', pts, tri, color, texture, uvs);
+      for (let k = 0; k < outer; k++) if (pts[k * 3 + 2] > top) top = pts[k * 3 + 2];
+      this.add(top <= this.minZ + 0.05 ? 'ground' : 'roof', pts, pts.length / 3, outer, tri, color, texture, uvs);
     }
-    return [...this.map.values()];
+    const out: MeshPart[] = [];
+    for (const o of this.open) {
+      o.part.positions = o.pos.toArray();
+      o.part.indices = o.idx.toArray();
+      if (o.uvs) o.part.uvs = o.uvs.toArray();
+      this.pool.give(o.pos);
+      this.pool.give(o.idx);
+      if (o.uvs) this.pool.give(o.uvs);
+      out.push(o.part);
+    }
+    this.open = [];
+    this.last = undefined;
+    return out;
   }
 }
 
