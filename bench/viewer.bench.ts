@@ -10,6 +10,7 @@ import type { BenchRow } from '../src/cli/bench.js';
 import { ensureDemo } from '../src/tiling/demo/ensure.js';
 import { ensureAppBuilt, startServer } from '../src/server/cli-start.js';
 import { launchChromium } from '../tests/browser/chromium.js';
+import { browserCpuMs } from './live-frame-cpu.js';
 
 /** Bench title. */
 export const title = 'viewer: app vs bare CesiumJS (same tilesets, same render settings)';
@@ -17,6 +18,8 @@ export const title = 'viewer: app vs bare CesiumJS (same tilesets, same render s
 interface PageFigures {
   completeMs: number;
   frameMs: number[];
+  /** Browser CPU time (all its processes) per rendered frame at each camera, ms; empty without /proc. */
+  cpuMs: number[];
 }
 
 /** Fixed cameras relative to the scene rectangle: [lonFrac, latFrac, height m, heading, pitch]. */
@@ -87,14 +90,19 @@ async function measure(browser: Browser, url: string, rect: [number, number, num
   await page.goto(url, { waitUntil: 'load' });
   const completeMs = (await page.evaluate(`${WAIT_COMPLETE}(240000)`)) as number;
   const frameMs: number[] = [];
+  const cpuMs: number[] = [];
   for (const [fx, fy, h, heading, pitch] of CAMERAS.slice(0, quick ? 1 : CAMERAS.length)) {
     const cam = { lon: rect[0] + fx * (rect[2] - rect[0]), lat: rect[1] + fy * (rect[3] - rect[1]), height: h, heading, pitch };
     await page.evaluate(`${SET_CAMERA}(${JSON.stringify(cam)})`);
     await page.evaluate(`${WAIT_COMPLETE}(240000)`);
-    frameMs.push((await page.evaluate(`${FRAME_TIMES}(${quick ? 15 : 40})`)) as number);
+    const n = quick ? 15 : 40;
+    const c0 = browserCpuMs();
+    frameMs.push((await page.evaluate(`${FRAME_TIMES}(${n})`)) as number);
+    const c1 = browserCpuMs();
+    if (c0 !== null && c1 !== null) cpuMs.push((c1 - c0) / n);
   }
   await context.close();
-  return { completeMs, frameMs };
+  return { completeMs, frameMs, cpuMs };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -151,6 +159,11 @@ export async function run({ root, quick }: { root: string; quick: boolean }): Pr
       target: '≤ 1.15× bare Cesium',
       pass: a / b <= 1.15,
     });
+  }
+  for (let c = 0; c < app[0].cpuMs.length; c++) {
+    const a = median(app.map((f) => f.cpuMs[c]));
+    const b = median(bare.map((f) => f.cpuMs[c]));
+    rows.push({ bench: 'viewer', metric: `browser CPU per frame, camera ${c + 1}`, value: a, unit: 'ms', baseline: b, ratio: a / b });
   }
   void path;
   return rows;

@@ -83,6 +83,9 @@ export interface SelectionInfo {
   found: boolean;
 }
 
+/** The search indexes and the live layers start at most this long after the catalog loaded (ms). */
+const DEFERRED_START_MS = 15_000;
+
 /** Layer id used for selections of sites. */
 export const SITES_LAYER = 'sites';
 
@@ -237,16 +240,17 @@ export class TwinViewer extends EventTarget {
     const terrainReady = this.loadTerrain(catalog);
     for (const im of catalog.imagery) this.addSceneImagery(im);
     this.sites.setSites(catalog.sites);
-    void this.live.start(catalog);
 
-    const searchLoads: Promise<void>[] = [];
+    // Not needed for the first complete frame: the search indexes and the live layers start once the initial tiles
+    // are in (or after DEFERRED_START_MS at the latest), so they do not compete with tile loading.
+    const searches: [string, string][] = [];
     const layerLoads = catalog.layers.map((spec) => {
       const vs = initial?.layers[spec.id];
       if (vs) spec = { ...spec, visible: vs.visible, opacity: vs.opacity };
       return this.layers.addSceneLayer(spec, this.resolve(spec.url)).then((layer) => {
         if (spec.kind === 'bim') this.bim.set(spec.id, new BimController(this.layers, spec.id));
         if (vs?.styleBy) this.trySetStyle(spec.id, vs.styleBy);
-        if (spec.search) searchLoads.push(this.loadSearch(spec.id, this.resolve(spec.search)));
+        if (spec.search) searches.push([spec.id, this.resolve(spec.search)]);
         return layer;
       });
     });
@@ -258,9 +262,13 @@ export class TwinViewer extends EventTarget {
     }
 
     void (async () => {
+      const initialTiles = Promise.all([terrainReady, ...loaded.filter((l) => l.visible && l.status === 'loaded').map((l) => l.initialLoad)]);
+      await Promise.race([initialTiles, new Promise((r) => setTimeout(r, DEFERRED_START_MS))]);
+      void this.live.start(catalog);
+      const searchLoads = searches.map(([id, url]) => this.loadSearch(id, url));
       const terrain = await terrainReady;
+      await initialTiles;
       await Promise.all(searchLoads);
-      await Promise.all(loaded.filter((l) => l.visible && l.status === 'loaded').map((l) => l.initialLoad));
       // One more rendered frame so the loaded tiles are on screen.
       await this.nextFrame();
       const layers: ReadyReport['layers'] = {};
@@ -272,14 +280,19 @@ export class TwinViewer extends EventTarget {
 
   private async loadTerrain(catalog: SceneCatalog): Promise<ReadyReport['terrain']> {
     if (catalog.terrain) {
+      // Hide the globe until its terrain is known: ellipsoid tiles (and their imagery) loaded meanwhile are thrown away.
+      const globe = this.viewer.scene.globe;
+      globe.show = false;
       try {
         const provider = await CesiumTerrainProvider.fromUrl(this.resolve(catalog.terrain.url), { requestVertexNormals: false });
         this.viewer.terrainProvider = provider;
       } catch (err) {
         this.error(`${this.i18n.t('errorTerrain')}: ${(err as Error).message}`);
+        globe.show = true;
         await GlobeReady.wait(this.viewer);
         return 'failed';
       }
+      globe.show = true;
     }
     const err = await GlobeReady.wait(this.viewer);
     if (err) this.error(`${this.i18n.t('errorTerrain')}: ${err}`);

@@ -6,7 +6,6 @@
  */
 import {
   BoundingSphere,
-  CallbackProperty,
   Cartesian2,
   Cartesian3,
   Color,
@@ -21,9 +20,11 @@ import {
   Math as CesiumMath,
   Matrix4,
   NearFarScalar,
+  PolylineCollection,
   Transforms,
   VerticalOrigin,
   type Entity,
+  type Polyline,
 } from 'cesium';
 import type { SceneCatalog, SiteSpec } from '../../core/scene/catalog.js';
 import type { SelectionState } from '../../core/scene/viewstate.js';
@@ -37,6 +38,12 @@ import { StreamClient, type StreamGap, type StreamState } from './StreamClient.j
 import type { TwinViewer } from '../TwinViewer.js';
 import { liveT } from './strings.js';
 import { VideoProjection } from './VideoProjection.js';
+import { fixedTrail, TRAIL_VERTICES } from './trailLine.js';
+
+/** Sensor labels show values only up to this distance from the camera (m); SiteLayer hides labels beyond 1200 m. */
+const LABEL_RANGE_M = 1300;
+/** The panels (alarm list, sensor and drone cards) refresh at most this often from stream data (ms). */
+const UPDATE_INTERVAL_MS = 1000;
 
 /** A datastream as /api/datastreams lists it, plus what the twin derives. */
 export interface DatastreamMeta {
@@ -106,6 +113,11 @@ export class LiveController extends EventTarget {
   clock: ReplayClock | null = null;
   /** Entities of drones and camera frustums. */
   readonly dataSource = new CustomDataSource('live');
+  /**
+   * Drone trails: one fixed-size polyline per drone ({@link TRAIL_VERTICES} vertices), rewritten at most once per
+   * render (≤ 5 Hz) and only when the trail changed; each polyline's `id` is its drone entity (picking selects it).
+   */
+  readonly trailLines = new PolylineCollection();
   /** The stream client (null until started / without a gateway). */
   stream: StreamClient | null = null;
   /** Messages of gap markers and stream errors (newest last). */
@@ -119,13 +131,23 @@ export class LiveController extends EventTarget {
   private readonly droneEntities = new Map<string, Entity>();
   private readonly cameraEntities = new Map<string, { entity: Entity; spec: CameraSpec }>();
   private readonly shownState = new Map<string, AlarmState>();
+  /** Label text last set per site / drone (labels are rebuilt by Cesium only when it changes). */
+  private readonly shownText = new Map<string, string>();
+  /** Newest trail time drawn per drone (-1: cleared). */
+  private readonly shownTrail = new Map<string, number>();
+  private readonly trailLine = new Map<string, Polyline>();
+  private readonly droneDs = new Map<string, { telemetry?: DatastreamMeta; battery?: DatastreamMeta }>();
+  private readonly sitePos = new Map<string, Cartesian3>();
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastUpdate = -Infinity;
   private tickTimer: ReturnType<typeof setInterval> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private loading: Promise<void> | null = null;
   private generation = 0;
   private pendingTime: number | null | undefined;
   private started = false;
+  private isActive = true;
   private replaySpeed = 1;
   private readonly ready: Promise<void>;
   private resolveReady!: () => void;
@@ -135,8 +157,13 @@ export class LiveController extends EventTarget {
     super();
     this.ready = new Promise((r) => (this.resolveReady = r));
     void twin.viewer.dataSources.add(this.dataSource);
+    twin.viewer.scene.primitives.add(this.trailLines);
     twin.i18n.addEventListener('change', () => this.render(true));
-    twin.viewer.camera.moveEnd.addEventListener(() => this.updateViewport());
+    twin.viewer.camera.moveEnd.addEventListener(() => {
+      this.updateViewport();
+      // Sensors that came into label range show their current values.
+      this.scheduleRender();
+    });
   }
 
   /** Resolves once the datastream list is loaded (or known to be unavailable). */
@@ -325,11 +352,16 @@ export class LiveController extends EventTarget {
 
   /** Datastreams of a drone (thing key). */
   droneStreams(thingKey: string): { telemetry?: DatastreamMeta; battery?: DatastreamMeta } {
-    const out: { telemetry?: DatastreamMeta; battery?: DatastreamMeta } = {};
-    for (const d of this.datastreams.values()) {
-      if (d.thingKey !== thingKey) continue;
-      if (d.property === 'droneTelemetry') out.telemetry = d;
-      else if (d.property === 'battery') out.battery = d;
+    let out = this.droneDs.get(thingKey);
+    if (!out) {
+      out = {};
+      for (const d of this.datastreams.values()) {
+        if (d.thingKey !== thingKey) continue;
+        if (d.property === 'droneTelemetry') out.telemetry = d;
+        else if (d.property === 'battery') out.battery = d;
+      }
+      // Cached once the datastream list is loaded (it does not change afterwards).
+      if (this.datastreams.size) this.droneDs.set(thingKey, out);
     }
     return out;
   }
@@ -498,13 +530,20 @@ export class LiveController extends EventTarget {
     if (this.renderTimer !== undefined) return;
     this.renderTimer = setTimeout(() => {
       this.renderTimer = undefined;
-      if (this.mode === 'live') this.render(false);
+      if (this.mode === 'live' && this.isActive) this.render(false);
     }, 200);
   }
 
-  /** Updates sensor colours and labels, drone poses and trails, camera colours; fires `update`. */
+  /**
+   * Updates sensor colours (on state change only) and value labels (only for sensors in view and within label range,
+   * and only when the text changed), drone poses, labels and trails, camera colours; fires `update`.
+   */
   render(force: boolean): void {
     const sites = this.twin.sites;
+    const camera = this.twin.viewer.camera;
+    const cull = camera.frustum.computeCullingVolume(camera.positionWC, camera.directionWC, camera.upWC);
+    const sphere = new BoundingSphere(undefined, 10);
+    const rangeSq = LABEL_RANGE_M * LABEL_RANGE_M;
     for (const [siteId, list] of this.siteDs) {
       const d = list[0];
       const entity = sites.dataSource.entities.getById(`site:${siteId}`);
@@ -517,7 +556,19 @@ export class LiveController extends EventTarget {
           this.shownState.set(siteId, state);
           if (entity.point) entity.point.color = new ConstantProperty(Color.fromCssColorString(ALARM_COLORS[state]));
         }
-        if (entity.label) entity.label.text = new ConstantProperty(`${this.twin.i18n.text(spec.name, spec.id)}${v ? `\n${formatNumber(v.result)} ${d.unit}` : ''}`);
+        if (!entity.label) continue;
+        let pos = this.sitePos.get(siteId);
+        if (!pos) this.sitePos.set(siteId, (pos = Cartesian3.fromDegrees(spec.lon, spec.lat, spec.height)));
+        // A label out of range or out of view is hidden: rebuilding its glyphs every second would be wasted work.
+        sphere.center = pos;
+        const visible = Cartesian3.distanceSquared(pos, camera.positionWC) <= rangeSq && cull.computeVisibility(sphere) !== -1;
+        if (!force && !visible) continue;
+        const text = `${this.twin.i18n.text(spec.name, spec.id)}${v ? `\n${formatNumber(v.result)} ${d.unit}` : ''}`;
+        // Forced: the site layer may have relabelled (language change) behind our back.
+        if (force || this.shownText.get(siteId) !== text) {
+          this.shownText.set(siteId, text);
+          entity.label.text = new ConstantProperty(text);
+        }
       } else if (d.layer === 'camera') {
         const status = String(this.current(d.id)?.result ?? '');
         const cam = this.cameraEntities.get(siteId);
@@ -529,33 +580,78 @@ export class LiveController extends EventTarget {
       }
     }
     for (const [key, entity] of this.droneEntities) {
+      this.updateTrail(key, force);
       const { telemetry } = this.droneStreams(key);
-      const v = telemetry ? (this.current(telemetry.id)?.result as DroneTelemetry | undefined) : undefined;
+      const cur = telemetry ? this.current(telemetry.id) : undefined;
+      const v = cur?.result as DroneTelemetry | undefined;
       if (!v || typeof v.lon !== 'number') continue;
+      if (!force && this.shownTrail.get(`pose:${key}`) === cur!.t) continue;
+      this.shownTrail.set(`pose:${key}`, cur!.t);
       const pos = Cartesian3.fromDegrees(v.lon, v.lat, v.height);
       (entity.position as ConstantPositionProperty).setValue(pos);
       entity.orientation = new ConstantProperty(
         Transforms.headingPitchRollQuaternion(pos, new HeadingPitchRoll(CesiumMath.toRadians(v.heading - 90), CesiumMath.toRadians(v.pitch), CesiumMath.toRadians(v.roll))),
       );
-      if (entity.label) entity.label.text = new ConstantProperty(`${key.split('/').pop()} ${Math.round(v.battery)}% ${v.mode}`);
+      const text = `${key.split('/').pop()} ${Math.round(v.battery)}% ${v.mode}`;
+      if (entity.label && this.shownText.get(`drone:${key}`) !== text) {
+        this.shownText.set(`drone:${key}`, text);
+        entity.label.text = new ConstantProperty(text);
+      }
     }
     this.twin.viewer.scene.requestRender();
-    this.emit('update');
+    if (force) this.emit('update');
+    else this.emitThrottled();
   }
 
-  private trailPositions(key: string): Cartesian3[] {
-    let pts;
+  /** Fires `update` at most once per UPDATE_INTERVAL_MS (the panels need no more), trailing the last call. */
+  private emitThrottled(): void {
+    const now = performance.now();
+    const wait = this.lastUpdate + UPDATE_INTERVAL_MS - now;
+    if (wait <= 0) {
+      clearTimeout(this.updateTimer);
+      this.updateTimer = undefined;
+      this.lastUpdate = now;
+      this.emit('update');
+    } else if (this.updateTimer === undefined) {
+      this.updateTimer = setTimeout(() => {
+        this.updateTimer = undefined;
+        this.lastUpdate = performance.now();
+        this.emit('update');
+      }, wait);
+    }
+  }
+
+  /** Rewrites a drone's trail polyline when its newest point changed (or when forced). */
+  private updateTrail(key: string, force: boolean): void {
+    const line = this.trailLine.get(key);
+    if (!line) return;
+    let pts: { t: number; lon: number; lat: number; height: number }[];
     if (this.mode === 'replay') {
       const ds = this.droneStreams(key).telemetry;
       const t = this.time();
       pts = ds
         ? this.series
             .between(ds.id, t - 120_000, t)
-            .map((p) => p.result as DroneTelemetry)
+            .map((p) => ({ ...(p.result as DroneTelemetry), t: p.t }))
             .filter((r) => r && typeof r.lon === 'number')
         : [];
     } else pts = this.trails.get(key)?.points() ?? [];
-    return pts.length >= 2 ? pts.map((p) => Cartesian3.fromDegrees(p.lon, p.lat, p.height)) : [];
+    const newest = pts.length >= 2 ? pts[pts.length - 1].t : -1;
+    if (!force && this.shownTrail.get(key) === newest) return;
+    this.shownTrail.set(key, newest);
+    const fixed = fixedTrail(pts, TRAIL_VERTICES);
+    line.show = fixed.length > 0;
+    if (!fixed.length) return;
+    // Reuse the polyline's own position array: same length, so Cesium only rewrites the vertex positions.
+    const positions = line.positions.length === TRAIL_VERTICES ? line.positions : fixed.map(() => new Cartesian3());
+    for (let i = 0; i < fixed.length; i++) Cartesian3.fromDegrees(fixed[i].lon, fixed[i].lat, fixed[i].height, undefined, positions[i]);
+    line.positions = positions;
+  }
+
+  /** The drawn trail of a drone: its polyline's vertices (empty when it has no trail yet). */
+  trailVertices(key: string): Cartesian3[] {
+    const line = this.trailLine.get(key);
+    return line && line.show ? line.positions : [];
   }
 
   private buildDrones(): void {
@@ -580,13 +676,11 @@ export class LiveController extends EventTarget {
           distanceDisplayCondition: new DistanceDisplayCondition(0, 6000),
           disableDepthTestDistance: Number.POSITIVE_INFINITY,
         },
-        polyline: {
-          positions: new CallbackProperty(() => this.trailPositions(key), false),
-          width: 2,
-          material: Color.fromCssColorString('#19e3ff').withAlpha(0.85),
-        },
       });
       this.droneEntities.set(key, entity);
+      const line = this.trailLines.add({ positions: [], width: 2, show: false, id: entity });
+      line.material.uniforms.color = Color.fromCssColorString('#19e3ff').withAlpha(0.85);
+      this.trailLine.set(key, line);
     }
   }
 
@@ -733,12 +827,42 @@ export class LiveController extends EventTarget {
     });
   }
 
+  /** Whether the live layers are shown and fed (see setActive). */
+  get active(): boolean {
+    return this.isActive;
+  }
+
+  /**
+   * Switches the live layers off (false: the stream closes keeping its resume cursor, polling stops, sensors, drones
+   * and camera frustums are hidden) or back on (true: shown again, the stream resumes from the last seq it saw).
+   */
+  setActive(active: boolean): void {
+    if (active === this.isActive) return;
+    this.isActive = active;
+    this.dataSource.show = active;
+    this.trailLines.show = active;
+    this.twin.sites.setVisible(active);
+    if (this.mode === 'live' && this.stream) {
+      if (active) {
+        this.stream.start(this.subscription());
+        this.startPolling();
+      } else {
+        this.stream.stop();
+        clearInterval(this.pollTimer);
+      }
+    }
+    if (active) this.render(true);
+    this.twin.viewer.scene.requestRender();
+    this.emit('update');
+  }
+
   /** Stops timers and the stream. */
   destroy(): void {
     this.generation++;
     clearInterval(this.tickTimer);
     clearInterval(this.pollTimer);
     clearTimeout(this.renderTimer);
+    clearTimeout(this.updateTimer);
     this.stream?.stop();
     this.projectVideo(null);
   }
