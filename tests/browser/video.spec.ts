@@ -88,6 +88,13 @@ async function expectPlays(url: string, engine: string): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { videoErrors: string[] }).videoErrors)).toEqual([]);
 }
 
+test('a camera with no streamUrl in scene.json plays the gateway stream served for it, and other cameras keep none', async () => {
+  await page.waitForFunction(() => window.twin.twin.live.connection === 'live', null, { timeout: 60_000 });
+  const urls = await page.evaluate(() => ['CAM-01', 'CAM-02'].map((id) => window.twin.twin.sites.get(id)?.properties.streamUrl ?? null));
+  expect(urls).toEqual([`/api/video/${CAM}/live.m3u8`, null]);
+  await expectPlays(`/api/video/${CAM}/live.m3u8`, 'hls.js');
+});
+
 test('hls.js plays the gateway HLS (fMP4) stream of the clip', async () => {
   await expectPlays(`/api/video/${CAM}/index.m3u8`, 'hls.js');
 });

@@ -202,6 +202,7 @@ export class LiveController extends EventTarget {
       return;
     }
     this.buildCameras(catalog.sites);
+    await this.adoptGatewayVideo();
     this.buildDrones();
     this.enableClustering();
     this.stream = new StreamClient(
@@ -702,6 +703,27 @@ export class LiveController extends EventTarget {
         polyline: { positions: [c[0], c[1], c[2], c[3], c[0], apex, c[1], c[2], apex, c[3]], width: 1.5, material: Color.fromCssColorString('#ffb020') },
       });
       this.cameraEntities.set(s.id, { entity, spec });
+    }
+  }
+
+  /**
+   * Cameras whose scene.json site has no `streamUrl` play the gateway's own stream when it serves one for them
+   * (`twin start --video CAM-01=file.mp4`, or an upload to /api/video/CAM-01): its live HLS playlist. A gateway
+   * without /api/video, or an error, leaves the cameras as they are (no stream: the twin renders the camera's view).
+   */
+  private async adoptGatewayVideo(): Promise<void> {
+    try {
+      const res = await fetch(new URL('/api/video', location.href));
+      if (!res.ok) return;
+      const list = (await res.json()) as { id?: unknown; urls?: { hlsLive?: unknown } }[];
+      if (!Array.isArray(list)) return;
+      for (const v of list) {
+        const site = typeof v.id === 'string' ? this.twin.sites.get(v.id) : undefined;
+        const url = v.urls?.hlsLive;
+        if (site?.kind === 'camera' && !site.properties.streamUrl && typeof url === 'string') site.properties.streamUrl = url;
+      }
+    } catch (err) {
+      this.addLog(`/api/video: ${(err as Error).message}`);
     }
   }
 
