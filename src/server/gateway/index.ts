@@ -179,10 +179,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let closed = false;
 
   const video = new VideoGateway(path.join(options.dataDir, 'video'));
-  try {
-    for (const [id, file] of Object.entries(options.video ?? {})) await video.add(id, file);
-    await video.loadUploads(Object.keys(options.video ?? {}));
-  } catch (err) {
+  /** Stops every part, inputs first, so nothing is accepted that cannot be stored. */
+  const shutdown = async (): Promise<void> => {
     sim?.stop();
     clearInterval(pruneTimer);
     await video.close();
@@ -192,6 +190,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     unwatch?.();
     await hub.close();
     await store.close();
+  };
+  try {
+    for (const [id, file] of Object.entries(options.video ?? {})) await video.add(id, file);
+    await video.loadUploads(Object.keys(options.video ?? {}));
+  } catch (err) {
+    await shutdown();
     throw err;
   }
 
@@ -221,15 +225,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       if (closed) return;
       closed = true;
-      sim?.stop();
-      clearInterval(pruneTimer);
-      await video.close();
-      await mqtt?.close();
-      await mavlink?.close();
-      await pipeline.close();
-      unwatch?.();
-      await hub.close();
-      await store.close();
+      await shutdown();
     },
   };
 }
