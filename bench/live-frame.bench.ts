@@ -17,7 +17,7 @@ import { ensureDemo } from '../src/tiling/demo/ensure.js';
 import { ensureAppBuilt, startServer, EXTERNAL_SCENE_PREFIX } from '../src/server/cli-start.js';
 import { createGateway, type Gateway } from '../src/server/gateway/index.js';
 import { launchChromium } from '../tests/browser/chromium.js';
-import { browserCpuMs } from './live-frame-cpu.js';
+import { FRAME_INTERVALS, WAIT_COMPLETE, browserCpuMs, median, percentile as pct } from './browser-page.js';
 
 /** Bench title. */
 export const title = 'live layers: frame time with 1k sensors at 1 Hz + 20 drones at 5 Hz, on vs off (same page)';
@@ -73,40 +73,7 @@ export function loadScene(demo: SceneCatalog, demoBase: string, sensors = LOAD.s
   };
 }
 
-/** In-page: frame intervals (ms) between n+1 rendered frames, continuous rendering. */
-const FRAME_TIMES = `(async (n) => {
-  const viewer = window.twin.viewer;
-  viewer.scene.requestRenderMode = false;
-  const times = [];
-  await new Promise((resolve) => {
-    const remove = viewer.scene.postRender.addEventListener(() => {
-      times.push(performance.now());
-      if (times.length > n) { remove(); resolve(); }
-    });
-  });
-  return times.slice(1).map((t, i) => t - times[i]);
-})`;
 
-/** In-page: resolves when the globe and every shown tileset report loaded on 3 consecutive rendered frames. */
-const WAIT_COMPLETE = `(async (timeoutMs) => {
-  const viewer = window.twin.viewer;
-  viewer.scene.requestRenderMode = false;
-  return await new Promise((resolve, reject) => {
-    let streak = 0;
-    const timer = setTimeout(() => { remove(); reject(new Error('tiles never completed')); }, timeoutMs);
-    const remove = viewer.scene.postRender.addEventListener(() => {
-      const scene = viewer.scene;
-      const surface = scene.globe._surface;
-      let ok = scene.globe.tilesLoaded && surface && surface._tilesToRender.length > 0;
-      for (let i = 0; i < scene.primitives.length && ok; i++) {
-        const p = scene.primitives.get(i);
-        if (p && p.show && typeof p.tilesLoaded === 'boolean') ok = p.tilesLoaded;
-      }
-      streak = ok ? streak + 1 : 0;
-      if (streak >= 3) { clearTimeout(timer); remove(); resolve(true); }
-    });
-  });
-})`;
 
 /** Fixed cameras: [lonFrac, latFrac of the scene rectangle, height m, heading, pitch]. */
 const CAMERAS: [number, number, number, number, number][] = [
@@ -114,14 +81,6 @@ const CAMERAS: [number, number, number, number, number][] = [
   [0.45, 0.3, 450, 20, -40], // street level: individual sensors with labels, drones
 ];
 
-const median = (xs: number[]) => {
-  const a = [...xs].sort((p, q) => p - q);
-  return a.length ? a[Math.floor(a.length / 2)] : NaN;
-};
-const pct = (xs: number[], p: number) => {
-  const a = [...xs].sort((x, y) => x - y);
-  return a.length ? a[Math.min(a.length - 1, Math.floor(a.length * p))] : NaN;
-};
 
 async function setActive(page: Page, on: boolean): Promise<void> {
   await page.evaluate((v) => window.twin.twin.live.setActive(v), on);
@@ -182,7 +141,7 @@ export async function run({ root, quick }: { root: string; quick: boolean }): Pr
           const r0 = await page.evaluate(() => window.twin.twin.live.received);
           const t0 = Date.now();
           const c0 = browserCpuMs();
-          const d = (await page.evaluate(`${FRAME_TIMES}(${frames})`)) as number[];
+          const d = (await page.evaluate(`${FRAME_INTERVALS}(${frames})`)) as number[];
           const c1 = browserCpuMs();
           if (c0 !== null && c1 !== null) (state ? cpuOn : cpuOff).push((c1 - c0) / frames);
           if (state) {

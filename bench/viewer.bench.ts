@@ -10,7 +10,7 @@ import type { BenchRow } from '../src/cli/bench.js';
 import { ensureDemo } from '../src/tiling/demo/ensure.js';
 import { ensureAppBuilt, startServer } from '../src/server/cli-start.js';
 import { launchChromium } from '../tests/browser/chromium.js';
-import { browserCpuMs } from './live-frame-cpu.js';
+import { FRAME_INTERVALS, WAIT_COMPLETE, browserCpuMs, median } from './browser-page.js';
 
 /** Bench title. */
 export const title = 'viewer: app vs bare CesiumJS (same tilesets, same render settings)';
@@ -29,47 +29,7 @@ const CAMERAS: [number, number, number, number, number][] = [
   [0.6, 0.6, 900, 200, -60],
 ];
 
-/** In-page: resolves when the globe and every tileset report loaded on 3 consecutive rendered frames with globe tiles. */
-const WAIT_COMPLETE = `(async (timeoutMs) => {
-  const t0 = performance.now();
-  for (;;) {
-    const v = window.twin?.viewer ?? window.viewer;
-    if (v) break;
-    if (performance.now() - t0 > timeoutMs) throw new Error('no viewer');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const viewer = window.twin?.viewer ?? window.viewer;
-  viewer.scene.requestRenderMode = false;
-  return await new Promise((resolve, reject) => {
-    let streak = 0;
-    const timer = setTimeout(() => { remove(); reject(new Error('tiles never completed')); }, timeoutMs);
-    const remove = viewer.scene.postRender.addEventListener(() => {
-      const scene = viewer.scene;
-      const surface = scene.globe._surface;
-      let ok = scene.globe.tilesLoaded && surface && surface._tilesToRender.length > 0;
-      for (let i = 0; i < scene.primitives.length && ok; i++) {
-        const p = scene.primitives.get(i);
-        if (p && p.show && typeof p.tilesLoaded === 'boolean') ok = p.tilesLoaded;
-      }
-      streak = ok ? streak + 1 : 0;
-      if (streak >= 3) { clearTimeout(timer); remove(); resolve(performance.now()); }
-    });
-  });
-})`;
 
-/** In-page: median interval between rendered frames over n frames. */
-const FRAME_TIMES = `(async (n) => {
-  const viewer = window.twin?.viewer ?? window.viewer;
-  const times = [];
-  await new Promise((resolve) => {
-    const remove = viewer.scene.postRender.addEventListener(() => {
-      times.push(performance.now());
-      if (times.length > n) { remove(); resolve(); }
-    });
-  });
-  const d = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
-  return d[Math.floor(d.length / 2)];
-})`;
 
 const SET_CAMERA = `((c) => {
   const viewer = window.twin?.viewer ?? window.viewer;
@@ -97,7 +57,7 @@ async function measure(browser: Browser, url: string, rect: [number, number, num
     await page.evaluate(`${WAIT_COMPLETE}(240000)`);
     const n = quick ? 15 : 40;
     const c0 = browserCpuMs();
-    frameMs.push((await page.evaluate(`${FRAME_TIMES}(${n})`)) as number);
+    frameMs.push(median((await page.evaluate(`${FRAME_INTERVALS}(${n})`)) as number[]));
     const c1 = browserCpuMs();
     if (c0 !== null && c1 !== null) cpuMs.push((c1 - c0) / n);
   }
@@ -105,7 +65,6 @@ async function measure(browser: Browser, url: string, rect: [number, number, num
   return { completeMs, frameMs, cpuMs };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Runs the benchmark. */
 export async function run({ root, quick }: { root: string; quick: boolean }): Promise<BenchRow[]> {

@@ -42,12 +42,13 @@ async function main(): Promise<void> {
     terrainProvider: scene.terrain ? await CesiumTerrainProvider.fromUrl(new URL(scene.terrain.url, sceneUrl).href, { requestVertexNormals: true }) : undefined,
   });
   if (lite) {
-    viewer.scene.skyAtmosphere.show = false;
+    if (viewer.scene.skyAtmosphere) viewer.scene.skyAtmosphere.show = false;
     viewer.scene.globe.showGroundAtmosphere = false;
     viewer.scene.fog.enabled = false;
     if (viewer.scene.sun) viewer.scene.sun.show = false;
     if (viewer.scene.moon) viewer.scene.moon.show = false;
-    if (viewer.scene.skyBox) viewer.scene.skyBox.show = false;
+    const skyBox = viewer.scene.skyBox as { show: boolean } | undefined;
+    if (skyBox) skyBox.show = false;
   }
   for (const im of scene.imagery) {
     const provider = new UrlTemplateImageryProvider({
