@@ -45,13 +45,48 @@ export function triangulatePolygon3D(rings: number[][][]): number[] {
     }
     total += ring.length;
   }
-  const [nx, ny, nz] = newellNormal(outer);
+  const pts = new Float64Array(total * 3);
+  const lens: number[] = [];
+  let k = 0;
+  for (const ring of rings) {
+    lens.push(ring.length);
+    for (const p of ring) {
+      pts[k++] = p[0];
+      pts[k++] = p[1];
+      pts[k++] = p[2] ?? 0;
+    }
+  }
+  return triangulateFlat3D(pts, lens, rings.length);
+}
+
+/**
+ * {@link triangulatePolygon3D} on flat input, for readers that gather a surface's vertices into one reused array:
+ * `pts` holds x, y, z of the outer ring's points, then of each hole's, and `ringLens[0 … ringCount − 1]` the ring
+ * sizes. Same projection, same triangles, same degenerate cases (→ []), without a point array per vertex.
+ */
+export function triangulateFlat3D(pts: ArrayLike<number>, ringLens: ArrayLike<number>, ringCount: number): number[] {
+  if (ringCount === 0) return [];
+  const nOuter = ringLens[0];
+  if (!(nOuter >= 3)) return [];
+  let total = 0;
+  for (let r = 0; r < ringCount; r++) total += ringLens[r];
+  for (let i = 0; i < total * 3; i++) if (!Number.isFinite(pts[i])) return [];
+  // Newell normal of the outer ring, relative to its first point (see newellNormal).
+  const ox = pts[0], oy = pts[1], oz = pts[2];
+  let nx = 0, ny = 0, nz = 0;
+  for (let i = 0; i < nOuter; i++) {
+    const a = i * 3, b = ((i + 1) % nOuter) * 3;
+    const ax = pts[a] - ox, ay = pts[a + 1] - oy, az = pts[a + 2] - oz;
+    const bx = pts[b] - ox, by = pts[b + 1] - oy, bz = pts[b + 2] - oz;
+    nx += (ay - by) * (az + bz);
+    ny += (az - bz) * (ax + bx);
+    nz += (ax - bx) * (ay + by);
+  }
   const len = Math.hypot(nx, ny, nz);
   if (!(len > 0)) return [];
   // Reject slivers: area tiny relative to the ring's extent squared.
   let ext = 0;
-  const o = outer[0];
-  for (const p of outer) ext = Math.max(ext, Math.abs(p[0] - o[0]), Math.abs(p[1] - o[1]), Math.abs((p[2] ?? 0) - (o[2] ?? 0)));
+  for (let i = 0; i < nOuter; i++) ext = Math.max(ext, Math.abs(pts[i * 3] - ox), Math.abs(pts[i * 3 + 1] - oy), Math.abs(pts[i * 3 + 2] - oz));
   if (len * 0.5 <= ext * ext * 1e-12) return [];
   const n: [number, number, number] = [nx / len, ny / len, nz / len];
   // Basis u, v with u × v = n, so counter-clockwise in (u, v) is counter-clockwise seen from +n.
@@ -59,19 +94,17 @@ export function triangulatePolygon3D(rings: number[][][]): number[] {
   const helper: [number, number, number] = ax <= ay && ax <= az ? [1, 0, 0] : ay <= az ? [0, 1, 0] : [0, 0, 1];
   const u = normalize(cross(helper, n));
   const v = cross(n, u);
+  const u0 = u[0], u1 = u[1], u2 = u[2], v0 = v[0], v1 = v[1], v2 = v[2];
   const flat = new Array<number>(total * 2);
   const holes: number[] = [];
   let k = 0;
-  const ox = o[0], oy = o[1], oz = o[2] ?? 0;
-  for (let r = 0; r < rings.length; r++) {
+  for (let r = 0; r < ringCount; r++) {
     if (r > 0) holes.push(k);
-    for (const p of rings[r]) {
-      const dx = p[0] - ox, dy = p[1] - oy, dz = (p[2] ?? 0) - oz;
-      const x = dx * u[0] + dy * u[1] + dz * u[2];
-      const y = dx * v[0] + dy * v[1] + dz * v[2];
-      flat[2 * k] = x;
-      flat[2 * k + 1] = y;
-      k++;
+    const end = k + ringLens[r];
+    for (; k < end; k++) {
+      const dx = pts[k * 3] - ox, dy = pts[k * 3 + 1] - oy, dz = pts[k * 3 + 2] - oz;
+      flat[2 * k] = dx * u0 + dy * u1 + dz * u2;
+      flat[2 * k + 1] = dx * v0 + dy * v1 + dz * v2;
     }
   }
   let tri: number[];

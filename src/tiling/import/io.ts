@@ -6,20 +6,23 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import readline from 'node:readline';
 import { Readable } from 'node:stream';
+import { isAscii } from 'node:buffer';
 
 /** Whether bytes start with the gzip magic. */
 export const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /** Reads up to `n` leading bytes of a file, gunzipped when the file is gzip. */
 export async function readHead(file: string, n = 65536): Promise<Uint8Array> {
-  const fd = await fs.promises.open(file, 'r');
+  // Synchronous open/read: one small read is cheaper than two thread-pool round trips (which cost milliseconds on a
+  // loaded machine, a sizeable part of importing a small file).
+  const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(n);
-    const { bytesRead } = await fd.read(buf, 0, n, 0);
+    const bytesRead = fs.readSync(fd, buf, 0, n, 0);
     const raw = buf.subarray(0, bytesRead);
     if (!isGzip(raw)) return new Uint8Array(raw);
   } finally {
-    await fd.close();
+    fs.closeSync(fd);
   }
   // gzip: inflate only as much as needed.
   const chunks: Buffer[] = [];
@@ -41,7 +44,9 @@ export async function readHead(file: string, n = 65536): Promise<Uint8Array> {
 
 /** Reads a whole file, gunzipped when it is gzip. */
 export async function readFileBytes(file: string): Promise<Uint8Array> {
-  const raw = await fs.promises.readFile(file);
+  // One synchronous read (the whole file is needed before anything else can happen; fs.promises.readFile reads in
+  // 512 KiB thread-pool round trips).
+  const raw = fs.readFileSync(file);
   if (!isGzip(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = await new Promise<Buffer>((resolve, reject) => zlib.gunzip(raw, (err, res) => (err ? reject(new Error(`${file}: not a valid gzip stream (${err.message})`)) : resolve(res))));
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -50,6 +55,9 @@ export async function readFileBytes(file: string): Promise<Uint8Array> {
 /** Reads a file as UTF-8 text (gunzipped when gzip; a leading BOM is dropped). */
 export async function readFileText(file: string): Promise<string> {
   const bytes = await readFileBytes(file);
+  // Pure ASCII (most city models: non-ASCII text is usually \u-escaped) decodes as Latin-1 to the same string,
+  // 3–10× faster than UTF-8 decoding, and gives a one-byte string that JSON.parse reads faster too.
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
 }
 

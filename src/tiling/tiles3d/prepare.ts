@@ -99,7 +99,8 @@ function checkPart(p: MeshPart): string | undefined {
   const n = pos.length / 3;
   for (let i = 0; i < idx.length; i++) {
     const k = idx[i];
-    if (!Number.isInteger(k) || k < 0 || k >= n) return `indices[${i}] = ${k} is out of range (${n} vertices)`;
+    // `k >>> 0 === k`: an integer in [0, 2³²) (the same test as Number.isInteger(k) && k >= 0 here, one compare).
+    if (!(k >>> 0 === k && k < n)) return `indices[${i}] = ${k} is out of range (${n} vertices)`;
   }
   return undefined;
 }
@@ -159,6 +160,7 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
   const slab = new Slab();
   /** west, south, minH, east, north, maxH */
   const rect = emptyBounds();
+  const fb = emptyBounds();
   const pending: Pending[] = [];
   // Parts of a feature often share one positions array (walls, roof and ground of a solid): convert it once.
   const converted = new Map<ArrayLike<number>, Float64Array>();
@@ -171,6 +173,9 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
     const lods: Pending['lods'] = [];
     const geos: Float64Array[] = [];
     converted.clear();
+    // The feature's geodetic bounds, grown while its vertices convert; added to `rect` only if it is kept.
+    fb[0] = fb[1] = fb[2] = Infinity;
+    fb[3] = fb[4] = fb[5] = -Infinity;
     let bad: string | undefined;
     for (let li = 0; li < (f.lods ?? []).length && !bad; li++) {
       const lod = f.lods[li];
@@ -190,7 +195,7 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
         if (!geo) {
           geo = slab.take(n * 3);
           grid ??= new GeodeticGrid(crs, pos[0], pos[1]);
-          const v = toGeodeticAll(grid, pos, geo);
+          const v = toGeodeticAll(grid, pos, geo, fb);
           if (v >= 0) {
             bad = `${whereOf(f, fi)} lods[${li}].parts[${pi}]: vertex ${v} (${pos[v * 3]}, ${pos[v * 3 + 1]}, ${pos[v * 3 + 2]}) does not convert to a finite position`;
             break;
@@ -231,7 +236,7 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
       warnings.push(`${whereOf(f, fi)} has no geometry: not written to the tileset`);
       continue;
     }
-    for (const g of geos) geoBounds(g, rect);
+    unionBounds(rect, fb);
     pending.push({ index: fi, feature: f, lods, geos });
   }
   converted.clear();
@@ -302,33 +307,28 @@ class MaterialKeys {
 }
 
 /**
- * Converts model positions to geodetic ones into `out` (lon, lat, h per vertex); returns the index of the first
- * vertex that does not convert to finite values, or -1. (Hot loops live in small functions so V8 optimises them
- * early and keeps their numbers unboxed.)
+ * Converts model positions to geodetic ones into `out` (lon, lat, h per vertex) and grows `b` ([west, south, minH,
+ * east, north, maxH]) by them in the same pass; returns the index of the first vertex that does not convert to
+ * finite values, or -1. (Hot loops live in small functions so V8 optimises them early and keeps their numbers
+ * unboxed.)
  */
-function toGeodeticAll(grid: GeodeticGrid, pos: ArrayLike<number>, out: Float64Array): number {
+function toGeodeticAll(grid: GeodeticGrid, pos: ArrayLike<number>, out: Float64Array, b: Bounds): number {
   const n = pos.length / 3;
+  let w = b[0], s = b[1], lo = b[2], e = b[3], no = b[4], hi = b[5];
   for (let v = 0; v < n; v++) {
     const o = v * 3;
     grid.toGeodetic(pos[o], pos[o + 1], pos[o + 2], out, o);
-    if (!Number.isFinite(out[o]) || !Number.isFinite(out[o + 1]) || !Number.isFinite(out[o + 2])) return v;
-  }
-  return -1;
-}
-
-/** Grows `b` ([west, south, minH, east, north, maxH]) by geodetic positions. */
-function geoBounds(g: Float64Array, b: Bounds): void {
-  let w = b[0], s = b[1], lo = b[2], e = b[3], n = b[4], hi = b[5];
-  for (let i = 0; i < g.length; i += 3) {
-    const x = g[i], y = g[i + 1], z = g[i + 2];
+    const x = out[o], y = out[o + 1], z = out[o + 2];
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) return v;
     if (x < w) w = x;
     if (x > e) e = x;
     if (y < s) s = y;
-    if (y > n) n = y;
+    if (y > no) no = y;
     if (z < lo) lo = z;
     if (z > hi) hi = z;
   }
-  b[0] = w; b[1] = s; b[2] = lo; b[3] = e; b[4] = n; b[5] = hi;
+  b[0] = w; b[1] = s; b[2] = lo; b[3] = e; b[4] = no; b[5] = hi;
+  return -1;
 }
 
 /** Grows `b` by the vertices of `g` (xyz) that `indices` use. */

@@ -13,7 +13,7 @@
  * documents in two bounded passes instead, and CityJSONSeq is read one feature (line) at a time.
  */
 import type { AttributeValue, CityFeature, MeshPart, SurfaceSemantic } from '../../model/feature.js';
-import { triangulatePolygon3D } from '../../geometry/triangulate.js';
+import { triangulateFlat3D } from '../../geometry/triangulate.js';
 import { FormatError, jsonPointer } from '../json-errors.js';
 
 /** CityJSON "transform": real = scale × integer + translate. */
@@ -256,6 +256,8 @@ export class CityJsonConverter {
   private scratch = new Float64Array(3 * 64);
   /** Ring lengths of the surface being converted (reused). */
   private readonly ringLens: number[] = [];
+  /** Material colours by value (r → g → b → a), see {@link internColor}. */
+  private readonly colorValues = new Map<number, Map<number, Map<number, Map<number, [number, number, number, number]>>>>();
 
   constructor(header: CityJsonHeader, opts: CityJsonConvertOptions) {
     this.header = header;
@@ -366,6 +368,24 @@ export class CityJsonConverter {
     }
     if (why.size > 0) this.opts.warn(`${this.opts.file}: ${why.size} of ${n} vertices are not three finite numbers (first: /vertices/${why.keys().next().value}); objects using them are skipped`);
     return { xyz, count: n, why };
+  }
+
+  /**
+   * One shared array per distinct colour value. Files often repeat a material per surface (Den Haag: 5 970
+   * materials, 3 colours): sharing the array lets parts of equal colour merge and every later per-part material
+   * lookup hit by identity.
+   */
+  private internColor(r: number, g: number, b: number, a: number): [number, number, number, number] {
+    // Nested maps keyed by the numbers themselves: no key text to build per material.
+    let byG = this.colorValues.get(r);
+    if (!byG) this.colorValues.set(r, (byG = new Map()));
+    let byB = byG.get(g);
+    if (!byB) byG.set(g, (byB = new Map()));
+    let byA = byB.get(b);
+    if (!byA) byB.set(b, (byA = new Map()));
+    let c = byA.get(a);
+    if (!c) byA.set(a, (c = [r, g, b, a]));
+    return c;
   }
 
   private appearance(raw: unknown): Appearance {
@@ -596,7 +616,7 @@ export class CityJsonConverter {
     }
     // Triangles (most of a TIN or a 3dfier output) need no ear clipping; planar convex quads (most walls) neither.
     const single = rings.length === 1;
-    const tri = single && outer === 3 ? triangleOrEmpty(sc) : (single && outer === 4 ? convexQuad(sc) : undefined) ?? triangulatePolygon3D(ringsOf(sc, ringLens));
+    const tri = single && outer === 3 ? triangleOrEmpty(sc) : (single && outer === 4 ? convexQuad(sc) : undefined) ?? triangulateFlat3D(sc, ringLens, rings.length);
     if (tri.length === 0) {
       this.stats.degenerateSurfaces++;
       return;
@@ -627,7 +647,7 @@ export class CityJsonConverter {
           const d = m.diffuseColor;
           if (Array.isArray(d) && d.length >= 3 && d.every((x) => typeof x === 'number')) {
             const tr = typeof m.transparency === 'number' ? m.transparency : 0;
-            cached = [d[0], d[1], d[2], 1 - tr];
+            cached = this.internColor(d[0], d[1], d[2], 1 - tr);
           }
         }
         app.colors.set(mv, cached);
@@ -674,18 +694,6 @@ export class CityJsonConverter {
 
 const TRIANGLE = [0, 1, 2];
 const QUAD = [0, 1, 2, 0, 2, 3];
-
-/** Rings as point lists (for the general triangulation) from flat vertices and ring lengths. */
-function ringsOf(sc: Float64Array, lens: readonly number[]): number[][][] {
-  const rings: number[][][] = [];
-  let o = 0;
-  for (const n of lens) {
-    const ring: number[][] = new Array(n);
-    for (let k = 0; k < n; k++, o += 3) ring[k] = [sc[o], sc[o + 1], sc[o + 2]];
-    rings.push(ring);
-  }
-  return rings;
-}
 
 /** Newell normal of the first `n` flat vertices (relative to the first, so large coordinates keep their precision). */
 function newellNormalFlat(p: Float64Array, n: number): [number, number, number] {
