@@ -1,7 +1,8 @@
 /**
- * Pre-pass of the writer: checks every mesh, converts every vertex once
- * model CRS → geodetic (crs.toGeodetic, through checked per-cell interpolants: geodetic-grid.ts) → ECEF → the
- * tileset's local east-north-up frame, and records bounds.
+ * Pre-pass of the writer: checks every mesh, converts every distinct vertex position once (importers copy shared
+ * vertices into each surface; a per-feature cache converts a repeated position once) model CRS → geodetic
+ * (crs.toGeodetic, through checked per-cell interpolants: geodetic-grid.ts) → ECEF → the tileset's local
+ * east-north-up frame, and records bounds.
  */
 import { WGS84_A, WGS84_E2, enuToEcefMatrix } from '../../core/geo/ellipsoid.js';
 import type { CityFeature, FeatureCollectionModel, MeshPart, SurfaceSemantic } from '../../core/model/feature.js';
@@ -168,11 +169,16 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
 
   const features = model.features ?? [];
   let grid: GeodeticGrid | undefined;
+  // Each distinct position of a feature converts once (importers copy shared vertices into every surface).
+  const cache = new VertexCache();
   for (let fi = 0; fi < features.length; fi++) {
     const f = features[fi];
     const lods: Pending['lods'] = [];
     const geos: Float64Array[] = [];
     converted.clear();
+    let positions = 0;
+    for (const l of f.lods ?? []) for (const p of l.parts ?? []) positions += (p?.positions?.length ?? 0) / 3;
+    cache.startFeature(positions);
     // The feature's geodetic bounds, grown while its vertices convert; added to `rect` only if it is kept.
     fb[0] = fb[1] = fb[2] = Infinity;
     fb[3] = fb[4] = fb[5] = -Infinity;
@@ -195,7 +201,7 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
         if (!geo) {
           geo = slab.take(n * 3);
           grid ??= new GeodeticGrid(crs, pos[0], pos[1]);
-          const v = toGeodeticAll(grid, pos, geo, fb);
+          const v = toGeodeticAll(grid, cache, pos, geo, fb);
           if (v >= 0) {
             bad = `${whereOf(f, fi)} lods[${li}].parts[${pi}]: vertex ${v} (${pos[v * 3]}, ${pos[v * 3 + 1]}, ${pos[v * 3 + 2]}) does not convert to a finite position`;
             break;
@@ -252,9 +258,12 @@ export function prepareModel(model: FeatureCollectionModel): PreparedModel {
   const frame: TilesetFrame = { lon: lon0, lat: lat0, height: h0, enuToEcef: enuToEcefMatrix(lon0, lat0, h0) };
   const toEnu = new EnuConverter(frame.enuToEcef, lon0, lat0);
 
+  // Distinct positions → ENU once; each part's array then takes its vertices' values by slot.
+  const distinct = cache.values();
+  toEnu.convert(distinct);
   const out: PreparedFeature[] = [];
   for (const p of pending) {
-    for (const g of p.geos) toEnu.convert(g);
+    for (const g of p.geos) gatherSlots(g, distinct);
     const fb = slab.bounds();
     const lods: PreparedLod[] = [];
     for (const l of p.lods) {
@@ -307,18 +316,130 @@ class MaterialKeys {
 }
 
 /**
- * Converts model positions to geodetic ones into `out` (lon, lat, h per vertex) and grows `b` ([west, south, minH,
- * east, north, maxH]) by them in the same pass; returns the index of the first vertex that does not convert to
- * finite values, or -1. (Hot loops live in small functions so V8 optimises them early and keeps their numbers
- * unboxed.)
+ * The distinct model positions of each feature and their converted values (geodetic after {@link VertexCache.slot},
+ * ENU once the caller converts {@link VertexCache.values} in place). Positions are equal when each coordinate is
+ * `===` and of the same sign (so +0 and -0 stay apart): every conversion here is a pure function of the position, so
+ * converting a repeated position once gives the same bytes as converting every copy. The lookup table covers one
+ * feature at a time (small enough to stay in the CPU cache; features rarely share vertices), cleared by generation.
  */
-function toGeodeticAll(grid: GeodeticGrid, pos: ArrayLike<number>, out: Float64Array, b: Bounds): number {
+class VertexCache {
+  /** Model x, y, z per slot. */
+  private keys = new Float64Array(3 << 14);
+  /** Converted lon, lat, h (later e, n, u) per slot. */
+  private vals = new Float64Array(3 << 14);
+  /** Open-addressing table: slot + 1 where `gen` holds the current generation. */
+  private table = new Int32Array(1 << 10);
+  private gen = new Int32Array(1 << 10);
+  private generation = 1;
+  private mask = (1 << 10) - 1;
+  /** First slot of the current generation. */
+  private first = 0;
+  /** Slots in use. */
+  count = 0;
+  /** Hash origin (the first position seen), so millimetre offsets from it fit 32 bits. */
+  private hx = NaN;
+  private hy = NaN;
+
+  /** Starts a feature of about `positions` vertices: earlier positions are no longer looked up. */
+  startFeature(positions: number): void {
+    let t = 1 << 10;
+    while (t < positions * 2 && t < 1 << 20) t *= 2;
+    if (t > this.table.length) {
+      this.table = new Int32Array(t);
+      this.gen = new Int32Array(t);
+      this.generation = 0;
+    }
+    // A small feature uses the start of the table only (stays in the CPU cache after a large one).
+    this.mask = t - 1;
+    this.newGeneration();
+  }
+
+  private newGeneration(): void {
+    this.generation++;
+    this.first = this.count;
+  }
+
+  /** Hash of (x, y, z): their millimetre offsets from the origin (only a hint: {@link slot} compares exactly). */
+  private hash(x: number, y: number, z: number): number {
+    if (this.hx !== this.hx) {
+      this.hx = Number.isFinite(x) ? x : 0;
+      this.hy = Number.isFinite(y) ? y : 0;
+    }
+    let h = Math.imul(((x - this.hx) * 1000) | 0, 0x9e3779b1);
+    h = Math.imul(h ^ (((y - this.hy) * 1000) | 0), 0x85ebca77);
+    h = Math.imul(h ^ ((z * 1000) | 0), 0xc2b2ae3d);
+    return h ^ (h >>> 15);
+  }
+
+  /**
+   * The slot of (x, y, z) when this feature has seen it; else -(slot + 1) of a new slot, into which `grid` has just
+   * converted the position.
+   */
+  slot(grid: GeodeticGrid, x: number, y: number, z: number): number {
+    const table = this.table, gen = this.gen, keys = this.keys, g = this.generation, mask = this.mask;
+    let i = this.hash(x, y, z) & mask;
+    while (gen[i] === g) {
+      const k = (table[i] - 1) * 3;
+      const a = keys[k], b = keys[k + 1], c = keys[k + 2];
+      if (a === x && b === y && c === z && (a !== 0 || 1 / a === 1 / x) && (b !== 0 || 1 / b === 1 / y) && (c !== 0 || 1 / c === 1 / z)) return table[i] - 1;
+      i = (i + 1) & mask;
+    }
+    const s = this.count++;
+    if (s * 3 + 3 > keys.length) this.growValues();
+    const k = s * 3;
+    this.keys[k] = x;
+    this.keys[k + 1] = y;
+    this.keys[k + 2] = z;
+    grid.toGeodetic(x, y, z, this.vals, k);
+    // A feature larger than the table: start over (its later repeats convert again, with the same result).
+    if ((this.count - this.first) * 2 > mask) this.newGeneration();
+    else {
+      table[i] = s + 1;
+      gen[i] = g;
+    }
+    return -s - 1;
+  }
+
+  /** The converted value of slot `s` (component `c`). */
+  value(s: number, c: number): number {
+    return this.vals[s * 3 + c];
+  }
+
+  /** The converted values of all slots (xyz per slot), a view the caller may convert in place. */
+  values(): Float64Array {
+    return this.vals.subarray(0, this.count * 3);
+  }
+
+  private growValues(): void {
+    const keys = new Float64Array(this.keys.length * 2), vals = new Float64Array(this.vals.length * 2);
+    keys.set(this.keys);
+    vals.set(this.vals);
+    this.keys = keys;
+    this.vals = vals;
+  }
+}
+
+/**
+ * Converts model positions to geodetic ones through `cache` (each distinct position of a feature once: call
+ * {@link VertexCache.startFeature} first), writes each vertex's
+ * cache slot into out[v * 3] (the values follow in {@link gatherSlots}) and grows `b` ([west, south, minH, east,
+ * north, maxH]) by the geodetic values; returns the index of the first vertex that does not convert to finite
+ * values, or -1. (Hot loops live in small functions so V8 optimises them early and keeps their numbers unboxed.)
+ */
+function toGeodeticAll(grid: GeodeticGrid, cache: VertexCache, pos: ArrayLike<number>, out: Float64Array, b: Bounds): number {
   const n = pos.length / 3;
   let w = b[0], s = b[1], lo = b[2], e = b[3], no = b[4], hi = b[5];
   for (let v = 0; v < n; v++) {
     const o = v * 3;
-    grid.toGeodetic(pos[o], pos[o + 1], pos[o + 2], out, o);
-    const x = out[o], y = out[o + 1], z = out[o + 2];
+    const found = cache.slot(grid, pos[o], pos[o + 1], pos[o + 2]);
+    // A position this feature has already seen: checked and inside the bounds already.
+    if (found >= 0) {
+      out[o] = found;
+      continue;
+    }
+    const slot = -found - 1;
+    out[o] = slot;
+    const x = cache.value(slot, 0), y = cache.value(slot, 1), z = cache.value(slot, 2);
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) return v;
     if (x < w) w = x;
     if (x > e) e = x;
@@ -329,6 +450,16 @@ function toGeodeticAll(grid: GeodeticGrid, pos: ArrayLike<number>, out: Float64A
   }
   b[0] = w; b[1] = s; b[2] = lo; b[3] = e; b[4] = no; b[5] = hi;
   return -1;
+}
+
+/** Replaces the slot numbers in g[v * 3] (see {@link toGeodeticAll}) by their three values from `values`. */
+function gatherSlots(g: Float64Array, values: Float64Array): void {
+  for (let i = 0; i < g.length; i += 3) {
+    const k = g[i] * 3;
+    g[i] = values[k];
+    g[i + 1] = values[k + 1];
+    g[i + 2] = values[k + 2];
+  }
 }
 
 /** Grows `b` by the vertices of `g` (xyz) that `indices` use. */
