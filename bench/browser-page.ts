@@ -88,5 +88,9 @@ export function percentile(xs: readonly number[], p: number): number {
   return a.length ? a[Math.min(a.length - 1, Math.floor(a.length * p))] : NaN;
 }
 
-/** The median of xs (the upper one for an even count); NaN when empty. */
-export const median = (xs: readonly number[]): number => percentile(xs, 0.5);
+/** The median of xs (the mean of the middle two for an even count); NaN when empty. */
+export function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length === 0 ? NaN : a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}

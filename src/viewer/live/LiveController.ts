@@ -24,6 +24,7 @@ import {
   Transforms,
   VerticalOrigin,
   type Entity,
+  type LabelGraphics,
   type Polyline,
 } from 'cesium';
 import type { SceneCatalog, SiteSpec } from '../../core/scene/catalog.js';
@@ -42,6 +43,11 @@ import { fixedTrail, TRAIL_VERTICES } from './trailLine.js';
 
 /** Sensor labels show values only up to this distance from the camera (m); SiteLayer hides labels beyond 1200 m. */
 const LABEL_RANGE_M = 1300;
+/**
+ * At most this many sensor labels show live values: the nearest ones in view. Farther labels show the name only, so a
+ * street view over hundreds of sensors neither clutters nor rebuilds hundreds of glyph runs a second.
+ */
+const MAX_VALUE_LABELS = 40;
 /** The panels (alarm list, sensor and drone cards) refresh at most this often from stream data (ms). */
 const UPDATE_INTERVAL_MS = 1000;
 
@@ -545,6 +551,7 @@ export class LiveController extends EventTarget {
     const cull = camera.frustum.computeCullingVolume(camera.positionWC, camera.directionWC, camera.upWC);
     const sphere = new BoundingSphere(undefined, 10);
     const rangeSq = LABEL_RANGE_M * LABEL_RANGE_M;
+    const labels: { siteId: string; label: LabelGraphics; name: string; value: string; dist2: number }[] = [];
     for (const [siteId, list] of this.siteDs) {
       const d = list[0];
       const entity = sites.dataSource.entities.getById(`site:${siteId}`);
@@ -562,14 +569,11 @@ export class LiveController extends EventTarget {
         if (!pos) this.sitePos.set(siteId, (pos = Cartesian3.fromDegrees(spec.lon, spec.lat, spec.height)));
         // A label out of range or out of view is hidden: rebuilding its glyphs every second would be wasted work.
         sphere.center = pos;
-        const visible = Cartesian3.distanceSquared(pos, camera.positionWC) <= rangeSq && cull.computeVisibility(sphere) !== -1;
+        const dist2 = Cartesian3.distanceSquared(pos, camera.positionWC);
+        const visible = dist2 <= rangeSq && cull.computeVisibility(sphere) !== -1;
         if (!force && !visible) continue;
-        const text = `${this.twin.i18n.text(spec.name, spec.id)}${v ? `\n${formatNumber(v.result)} ${d.unit}` : ''}`;
-        // Forced: the site layer may have relabelled (language change) behind our back.
-        if (force || this.shownText.get(siteId) !== text) {
-          this.shownText.set(siteId, text);
-          entity.label.text = new ConstantProperty(text);
-        }
+        const name = this.twin.i18n.text(spec.name, spec.id);
+        labels.push({ siteId, label: entity.label, name, value: v ? `\n${formatNumber(v.result)} ${d.unit}` : '', dist2: visible ? dist2 : Infinity });
       } else if (d.layer === 'camera') {
         const status = String(this.current(d.id)?.result ?? '');
         const cam = this.cameraEntities.get(siteId);
@@ -580,6 +584,15 @@ export class LiveController extends EventTarget {
         }
       }
     }
+    labels.sort((a, b) => a.dist2 - b.dist2);
+    labels.forEach((l, i) => {
+      const text = i < MAX_VALUE_LABELS && l.dist2 !== Infinity ? l.name + l.value : l.name;
+      // Forced: the site layer may have relabelled (language change) behind our back.
+      if (force || this.shownText.get(l.siteId) !== text) {
+        this.shownText.set(l.siteId, text);
+        l.label.text = new ConstantProperty(text);
+      }
+    });
     for (const [key, entity] of this.droneEntities) {
       this.updateTrail(key, force);
       const { telemetry } = this.droneStreams(key);
