@@ -11,28 +11,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cityJsonImporter } from '../src/tiling/import/importers/cityjson.js';
-import type { ImportContext } from '../src/tiling/import/registry.js';
-import { readFileBytes, readLines } from '../src/tiling/import/io.js';
+import { importContext } from '../src/tiling/import/io.js';
 import { writeTileset } from '../src/tiling/tiles3d/index.js';
 
 const [file, crs, repsText, outDir] = process.argv.slice(2);
 const reps = Number(repsText);
 if (!file || !outDir || !(reps >= 1)) throw new Error('usage: import-e2e-runner <file> <crs|""> <reps> <out dir>');
 
-const ctx = (): ImportContext => ({
-  crs: crs || undefined,
-  heading: 0,
-  args: { positionals: [], options: new Map() },
-  warn: () => {},
-  skip: () => {},
-  progress: () => {},
-  readFile: readFileBytes,
-  readLines,
-});
-
 /** One end-to-end run; returns output triangles and objects. */
 async function once(run: number): Promise<{ triangles: number; objects: number }> {
-  const out = await cityJsonImporter.import(file, ctx());
+  const out = await cityJsonImporter.import(file, importContext({ crs: crs || undefined }));
   let triangles = 0, objects = 0;
   for (const [i, layer] of out.layers.entries()) {
     const s = await writeTileset(path.join(outDir, `r${run}-${i}`), layer.model, { className: layer.className, tiling: layer.tiling ?? 'quadtree', doubleSided: true });

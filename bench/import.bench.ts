@@ -22,23 +22,13 @@ import type { BenchRow } from '../src/cli/bench.js';
 import { cityJsonImporter } from '../src/tiling/import/importers/cityjson.js';
 import { geoJsonFootprintsImporter } from '../src/tiling/import/importers/geojson.js';
 import type { ImportContext } from '../src/tiling/import/registry.js';
-import { readFileBytes, readLines } from '../src/tiling/import/io.js';
+import { importContext } from '../src/tiling/import/io.js';
 import { createCrsTransform } from '../src/core/crs/index.js';
 import { LocalTangentProjection } from '../src/core/geo/projection.js';
 
 /** Short description. */
 export const title = 'import readers (CityJSON, GeoJSON footprints, CRS) vs bare JSON.parse';
 
-const ctx = (over: Partial<ImportContext> = {}): ImportContext => ({
-  heading: 0,
-  args: { positionals: [], options: new Map() },
-  warn: () => {},
-  skip: () => {},
-  progress: () => {},
-  readFile: readFileBytes,
-  readLines,
-  ...over,
-});
 
 /** Runs bench/import-e2e-runner.ts for one file in a child with `twin import`'s V8 flags; parses its JSON line. */
 function endToEnd(root: string, file: string, crs: string, reps: number): Promise<{ ms: number; cpuMs: number; coldMs: number; parseMs: number; triangles: number; objects: number; rssBeforeMb: number; peakRssMb: number; fileMb: number }> {
@@ -106,9 +96,9 @@ export async function run(options: { root: string; quick: boolean }): Promise<Be
     global.gc?.();
     const heap0 = process.memoryUsage().heapUsed;
     let heapPeak = heap0;
-    await imp.import(file, ctx(over)); // warm-up (JIT), not timed
+    await imp.import(file, importContext(over)); // warm-up (JIT), not timed
     const ms = await best(reps, async () => {
-      const out = await imp.import(file, ctx(over));
+      const out = await imp.import(file, importContext(over));
       objects = out.layers.reduce((n, l) => n + l.model.features.length, 0);
       triangles = 0;
       for (const l of out.layers) for (const f of l.model.features) for (const p of f.lods[f.lods.length - 1]?.parts ?? []) triangles += p.indices.length / 3;
@@ -124,8 +114,8 @@ export async function run(options: { root: string; quick: boolean }): Promise<Be
   {
     const file = path.join(data, 'citymodels/nl_denhaag/DenHaag_01.json');
     const stream = { positionals: [], options: new Map([['stream', ['true']]]) };
-    const whole = await best(reps, () => cityJsonImporter.import(file, ctx({ crs: 'EPSG:28992' })));
-    const streamed = await best(reps, () => cityJsonImporter.import(file, ctx({ crs: 'EPSG:28992', args: stream })));
+    const whole = await best(reps, () => cityJsonImporter.import(file, importContext({ crs: 'EPSG:28992' })));
+    const streamed = await best(reps, () => cityJsonImporter.import(file, importContext({ crs: 'EPSG:28992', args: stream })));
     rows.push({ bench: 'import', metric: 'CityJSON Den Haag streamed (--stream)', value: streamed, unit: 'ms', baseline: whole, ratio: streamed / whole });
   }
   // CRS: proj4 RD New → WGS84 per vertex vs the local tangent projection.

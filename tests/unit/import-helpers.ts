@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ImportContext, SkippedObject } from '../../src/tiling/import/registry.js';
-import { readFileBytes, readLines } from '../../src/tiling/import/io.js';
+import { importContext } from '../../src/tiling/import/io.js';
 
 /** The shared open-data folder (read in place). Missing data fails the tests loudly. */
 export const DATA = path.resolve(process.cwd(), '../shared/data');
@@ -16,14 +16,7 @@ export function testContext(over: Partial<ImportContext> = {}): ImportContext & 
   const warnings: string[] = [];
   const skipped: SkippedObject[] = [];
   return {
-    heading: 0,
-    args: { positionals: [], options: new Map() },
-    warn: (m) => warnings.push(m),
-    skip: (id, reason) => skipped.push({ file: '', id, reason }),
-    progress: () => {},
-    readFile: readFileBytes,
-    readLines,
-    ...over,
+    ...importContext({ warn: (m) => warnings.push(m), skip: (id, reason) => skipped.push({ file: '', id, reason }), ...over }),
     warnings,
     skipped,
   };

@@ -10,7 +10,8 @@ import { demuxMp4, type Mp4Movie } from '../../src/core/video/mp4-demux.js';
 import { fmp4Init, fmp4Segment, SYNC_SAMPLE_FLAGS } from '../../src/core/video/fmp4.js';
 import { flvAvcFrame, flvAvcSequenceHeader, flvCompositionTime, flvHeader, flvMetadata, readFlv, FLV_SCRIPT, FLV_VIDEO } from '../../src/core/video/flv.js';
 import { VideoTimeline } from '../../src/core/video/timeline.js';
-import { VideoFormatError, box, concat } from '../../src/core/video/boxes.js';
+import { VideoFormatError, box } from '../../src/core/video/boxes.js';
+import { concatBytes as concat } from '../../src/core/bytes.js';
 
 const CLIP = path.resolve(process.cwd(), '../shared/data/video/intel_one-by-one-person-detection.mp4');
 const file = new Uint8Array(fs.readFileSync(CLIP));

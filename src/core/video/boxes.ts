@@ -67,19 +67,6 @@ export function need(b: Uint8Array, parent: Box, type: string, where: string): B
   return c;
 }
 
-/** Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** A growable big-endian byte writer. */
 export class ByteWriter {
   private buf = new Uint8Array(256);

@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import readline from 'node:readline';
 import { Readable } from 'node:stream';
 import { isAscii } from 'node:buffer';
+import type { ImportContext } from './registry.js';
 
 /** Whether bytes start with the gzip magic. */
 export const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
@@ -124,4 +125,21 @@ export async function* readChunks(file: string, chunkSize = 1 << 20): AsyncItera
   } finally {
     raw.destroy();
   }
+}
+
+/**
+ * An import context with the defaults of a plain run (heading 0, no options, warnings/skips/progress ignored, files
+ * read with readFileBytes/readLines); `over` replaces any of them.
+ */
+export function importContext(over: Partial<ImportContext> = {}): ImportContext {
+  return {
+    heading: 0,
+    args: { positionals: [], options: new Map() },
+    warn: () => {},
+    skip: () => {},
+    progress: () => {},
+    readFile: readFileBytes,
+    readLines,
+    ...over,
+  };
 }

@@ -2,6 +2,7 @@
  * A minimal, deterministic GLB (binary glTF 2.0) writer: one buffer, buffer views aligned to 8 bytes
  * (EXT_structural_metadata asks for 8-byte aligned property-table views), JSON written in insertion order.
  */
+import { concatBytes } from '../../core/bytes.js';
 
 /** glTF bufferView target of vertex attributes. */
 export const ARRAY_BUFFER = 34962;
@@ -104,17 +105,6 @@ export class GlbBuilder {
   /** Serialises the GLB container into one array: header, JSON chunk (space padded), BIN chunk (zero padded). */
   toGlb(): Uint8Array {
     const { parts, byteLength } = this.toParts();
-    return concatParts(parts, byteLength);
+    return concatBytes(parts, byteLength);
   }
-}
-
-/** Concatenates byte ranges. */
-export function concatParts(parts: readonly Uint8Array[], byteLength: number): Uint8Array {
-  const out = new Uint8Array(byteLength);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }

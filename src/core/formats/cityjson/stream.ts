@@ -10,6 +10,7 @@
  */
 import type { CityFeature } from '../../model/feature.js';
 import { FormatError } from '../json-errors.js';
+import { concatBytes } from '../../bytes.js';
 import { CityJsonConverter, readCityJsonHeader, type CityJsonConvertOptions, type CityJsonHeader, type DecodedVertices } from './convert.js';
 
 /** What one scan pass reports. */
@@ -185,7 +186,7 @@ export class CityJsonScanner {
     const c = this.capture!;
     c.parts.push(chunk.slice(c.start, end));
     this.capture = null;
-    const raw = concat(c.parts);
+    const raw = concatBytes(c.parts);
     if (c.kind === 'member') {
       this.h.onMember?.(c.key, raw);
       this.section = 'none';
@@ -201,19 +202,6 @@ function decodeKey(bytes: number[]): string {
   } catch {
     return s;
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Result of {@link readCityJsonStream}. */
