@@ -96,6 +96,14 @@ export function footprintOf(f: CityFeature): [number, number][] | null {
     const ring = meshOutline(ground.positions, ground.indices);
     if (ring) return ring;
   }
+  const box = boundsXY(parts);
+  if (!box) return null;
+  const [minX, minY, maxX, maxY] = box;
+  return [[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY]];
+}
+
+/** x/y bounding box [minX, minY, maxX, maxY] of some meshes' positions (x, y, z triples); null when empty. */
+export function boundsXY(parts: readonly { positions: ArrayLike<number> }[]): [number, number, number, number] | null {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (const p of parts) {
     for (let i = 0; i < p.positions.length; i += 3) {
@@ -105,8 +113,7 @@ export function footprintOf(f: CityFeature): [number, number][] | null {
       maxY = Math.max(maxY, p.positions[i + 1]);
     }
   }
-  if (!Number.isFinite(minX)) return null;
-  return [[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY]];
+  return Number.isFinite(minX) ? [minX, minY, maxX, maxY] : null;
 }
 
 /** Writes the analysis folder into `<outDir>/analysis` and returns the catalog entry (URLs relative to scene.json). */

@@ -6,7 +6,7 @@ import type { SceneCatalog, SearchEntry, SiteSpec } from '../../core/scene/catal
 import { writeTileset } from '../tiles3d/index.js';
 import { writeTerrain, demHeightSource } from '../terrain/index.js';
 import { writeImagery } from '../imagery/index.js';
-import { writeAnalysis } from './analysis.js';
+import { boundsXY, writeAnalysis } from './analysis.js';
 
 /** Options of buildDemo. */
 export interface BuildDemoOptions {
@@ -151,15 +151,7 @@ export async function buildDemo(outDir: string, options: BuildDemoOptions = {}):
 
 /** Centre of the x/y bounding box of some meshes. */
 function footprintCentre(parts: { positions: number[] }[]): [number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const p of parts) {
-    for (let i = 0; i < p.positions.length; i += 3) {
-      minX = Math.min(minX, p.positions[i]);
-      maxX = Math.max(maxX, p.positions[i]);
-      minY = Math.min(minY, p.positions[i + 1]);
-      maxY = Math.max(maxY, p.positions[i + 1]);
-    }
-  }
+  const [minX, minY, maxX, maxY] = boundsXY(parts) ?? [NaN, NaN, NaN, NaN];
   return [(minX + maxX) / 2, (minY + maxY) / 2];
 }
 

@@ -232,27 +232,11 @@ export class StaApi {
   private async related(set: EntitySetName, id: number, nav: string): Promise<number[]> {
     const m = this.model;
     switch (`${set}/${nav}`) {
-      case 'Things/Locations':
-        return m.things.get(id)!.locationIds;
-      case 'Things/Datastreams':
-        return m.things.get(id)!.datastreamIds;
       case 'Things/HistoricalLocations':
       case 'Locations/HistoricalLocations':
         return [];
-      case 'Locations/Things':
-        return m.locations.get(id)!.thingIds;
-      case 'Datastreams/Thing':
-        return [m.datastreams.get(id)!.thingId];
-      case 'Datastreams/Sensor':
-        return [m.datastreams.get(id)!.sensorId];
-      case 'Datastreams/ObservedProperty':
-        return [m.datastreams.get(id)!.observedPropertyId];
       case 'Datastreams/Observations':
         return [id];
-      case 'Sensors/Datastreams':
-        return m.sensors.get(id)!.datastreamIds;
-      case 'ObservedProperties/Datastreams':
-        return m.observedProperties.get(id)!.datastreamIds;
       case 'FeaturesOfInterest/Observations':
         return [...m.foiOfDatastream].filter(([, f]) => f === id).map(([ds]) => ds);
       case 'Observations/Datastream': {
@@ -264,6 +248,30 @@ export class StaApi {
         const f = o ? m.foiOfDatastream.get(o.ds) : undefined;
         return f === undefined ? [] : [f];
       }
+    }
+    return this.modelRelated(set, id, nav);
+  }
+
+  /** Ids related through a navigation property held by the in-memory model (Things, Locations, Datastreams, …). */
+  private modelRelated(set: EntitySetName, id: number, nav: string): number[] {
+    const m = this.model;
+    switch (`${set}/${nav}`) {
+      case 'Things/Locations':
+        return m.things.get(id)!.locationIds;
+      case 'Things/Datastreams':
+        return m.things.get(id)!.datastreamIds;
+      case 'Locations/Things':
+        return m.locations.get(id)!.thingIds;
+      case 'Datastreams/Thing':
+        return [m.datastreams.get(id)!.thingId];
+      case 'Datastreams/Sensor':
+        return [m.datastreams.get(id)!.sensorId];
+      case 'Datastreams/ObservedProperty':
+        return [m.datastreams.get(id)!.observedPropertyId];
+      case 'Sensors/Datastreams':
+        return m.sensors.get(id)!.datastreamIds;
+      case 'ObservedProperties/Datastreams':
+        return m.observedProperties.get(id)!.datastreamIds;
     }
     return [];
   }
@@ -386,26 +394,7 @@ export class StaApi {
       const f = m.foiOfDatastream.get(ds);
       return f === undefined ? [] : [f];
     }
-    const id = e.id;
-    switch (`${set}/${nav}`) {
-      case 'Things/Locations':
-        return m.things.get(id)!.locationIds;
-      case 'Things/Datastreams':
-        return m.things.get(id)!.datastreamIds;
-      case 'Locations/Things':
-        return m.locations.get(id)!.thingIds;
-      case 'Datastreams/Thing':
-        return [m.datastreams.get(id)!.thingId];
-      case 'Datastreams/Sensor':
-        return [m.datastreams.get(id)!.sensorId];
-      case 'Datastreams/ObservedProperty':
-        return [m.datastreams.get(id)!.observedPropertyId];
-      case 'Sensors/Datastreams':
-        return m.sensors.get(id)!.datastreamIds;
-      case 'ObservedProperties/Datastreams':
-        return m.observedProperties.get(id)!.datastreamIds;
-    }
-    return [];
+    return this.modelRelated(set, e.id, nav);
   }
 
   /** A $filter/$orderby resolver over an entity, following single-valued navigation (Datastream/Thing/name). */
