@@ -22,7 +22,10 @@ export type SurfaceSemantic =
 
 /**
  * A triangle mesh in a model's CRS. `positions` is flat x,y,z (z = height above the ellipsoid after the model's
- * CoordinateTransform), `indices` are counter-clockwise triangles seen from outside.
+ * CoordinateTransform), `indices` are counter-clockwise triangles seen from outside. Parts of one feature LoD may
+ * share one `positions` array (the CityJSON reader gives an object's untextured parts one array with each vertex
+ * once, so the tiler converts each once): a part's vertices are the ones its `indices` use. A part with `uvs` has its
+ * own array.
  */
 export interface MeshPart {
   semantic: SurfaceSemantic;

@@ -169,6 +169,9 @@ export async function writeTileset(outDir: string, model: FeatureCollectionModel
   // Pretty-printed, with number arrays (boxes, transforms) kept on one line.
   const text = JSON.stringify(tileset, null, 2).replace(/\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]/g, (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`) + '\n';
   const tilesetPath = path.join(outDir, 'tileset.json');
+  // A new file rather than truncating the old one: on ext4, truncating a file with data and writing it again flushes
+  // it to disk on close (auto_da_alloc): measured 0.15–2 ms per write against 0.06 ms (re-imports into one directory).
+  fs.rmSync(tilesetPath, { force: true });
   fs.writeFileSync(tilesetPath, text);
   bytes += Buffer.byteLength(text);
 

@@ -254,7 +254,7 @@ export class CityGmlStreamParser {
         frame.pushedDim = true;
       }
     }
-    if (attrs.srsName && !this.doc.srsName) this.doc.srsName = own(attrs.srsName);
+    if (attrs.srsName && !this.doc.srsName) this.doc.srsName = detachedCopy(attrs.srsName);
 
     // Appearances (global appearanceMember or an object's app:appearance).
     if (this.appearanceDepth > 0 || local === 'appearanceMember' || (local === 'appearance' && prefix !== 'gml')) {
@@ -276,7 +276,7 @@ export class CityGmlStreamParser {
     // A new city object?
     if (parent && OBJECT_CONTAINERS.has(parent.local)) {
       const rawId = attrs['gml:id'] ?? attrs['id'];
-      const id = rawId !== undefined ? own(rawId) : `${local}_${++this.counter}`;
+      const id = rawId !== undefined ? detachedCopy(rawId) : `${local}_${++this.counter}`;
       const obj: RawCityObject = {
         id,
         type: local,
@@ -328,7 +328,7 @@ export class CityGmlStreamParser {
       frame.pushedSem = true;
       const id = attrs['gml:id'];
       if (id) {
-        this.ids.push(own(id));
+        this.ids.push(detachedCopy(id));
         frame.pushedId = true;
       }
       return;
@@ -341,12 +341,12 @@ export class CityGmlStreamParser {
 
     // Attributes.
     if (local in GENERIC_TYPES) {
-      frame.genName = attrs.name !== undefined ? own(attrs.name) : undefined;
+      frame.genName = attrs.name !== undefined ? detachedCopy(attrs.name) : undefined;
       frame.genType = GENERIC_TYPES[local];
       return;
     }
     if (local === 'genericAttributeSet') {
-      top.genSets.push(own(attrs.name ?? 'set'));
+      top.genSets.push(detachedCopy(attrs.name ?? 'set'));
       frame.pushedClass = true;
       frame.genName = '__set__';
       return;
@@ -367,7 +367,7 @@ export class CityGmlStreamParser {
   }
 
   private openGeometry(local: string, attrs: Record<string, string>, frame: Frame, top: ObjState): void {
-    const id = attrs['gml:id'] !== undefined ? own(attrs['gml:id']) : undefined;
+    const id = attrs['gml:id'] !== undefined ? detachedCopy(attrs['gml:id']) : undefined;
     switch (local) {
       case 'Polygon':
       case 'Triangle':
@@ -598,12 +598,12 @@ export class CityGmlStreamParser {
     if (frame.local === 'value' && parent?.genName !== undefined) {
       const name = parent.genName ?? 'value';
       const key = top.genSets.length ? `${top.genSets.join('.')}.${name}` : name;
-      const text = own((frame.text ?? '').trim());
+      const text = detachedCopy((frame.text ?? '').trim());
       top.obj.attributes[key] = parent.genType === 'number' && NUMERIC.test(text) ? Number(text) : text;
       return;
     }
     if (frame.hasChild || frame.text === null) return;
-    const text = own(frame.text.trim());
+    const text = detachedCopy(frame.text.trim());
     if (text === '') return;
     const value: AttributeValue = frame.codeSpace ? text : NUMERIC.test(text) ? Number(text) : text === 'true' ? true : text === 'false' ? false : text;
     if (top.kv && top.classes[top.classes.length - 1]?.startsWith('KeyValuePairAttribute')) {
@@ -620,7 +620,7 @@ export class CityGmlStreamParser {
     const text = frame.text;
     switch (frame.local) {
       case 'imageURI':
-        if (this.texture) this.texture.uri = own((text ?? '').trim());
+        if (this.texture) this.texture.uri = detachedCopy((text ?? '').trim());
         return;
       case 'mimeType':
         if (this.texture) this.texture.mime = (text ?? '').trim();
@@ -639,12 +639,12 @@ export class CityGmlStreamParser {
         return;
       case 'target':
         if (this.material && text) {
-          const t = own(text.trim().replace(/^#/, ''));
+          const t = detachedCopy(text.trim().replace(/^#/, ''));
           if (t) this.material.targets.push(t);
         }
         return;
       case 'textureCoordinates': {
-        const ring = own(((frame as Frame & { ring?: string }).ring ?? '').replace(/^#/, ''));
+        const ring = detachedCopy(((frame as Frame & { ring?: string }).ring ?? '').replace(/^#/, ''));
         if (!this.texture || !ring) return;
         const st = parseNumbers(text ?? '');
         if (st.length % 2 !== 0 || st.some((x) => !Number.isFinite(x))) {
@@ -680,12 +680,22 @@ export class CityGmlStreamParser {
   }
 }
 
+const OWN_ENCODER = new TextEncoder();
+const OWN_DECODER = new TextDecoder();
+/** Scratch bytes for {@link detachedCopy} (UTF-8 needs at most 3 bytes per UTF-16 code unit). */
+let ownBytes = new Uint8Array(1024);
+
 /**
  * A copy of a string that does not share memory with the parser's input chunk. V8 keeps substrings as views of
- * their parent, so an id kept from each chunk would retain every chunk (the whole file) otherwise.
+ * their parent, so an id kept from each chunk would retain every chunk (the whole file) otherwise. A round trip
+ * through UTF-8 with the standard TextEncoder/TextDecoder (core runs in browsers and workers too: no Node Buffer)
+ * gives a new flat string with the same text.
  */
-function own(s: string): string {
-  return s.length === 0 ? s : Buffer.from(s, 'utf8').toString('utf8');
+export function detachedCopy(s: string): string {
+  if (s.length === 0) return s;
+  if (ownBytes.length < s.length * 3) ownBytes = new Uint8Array(s.length * 3);
+  const { written } = OWN_ENCODER.encodeInto(s, ownBytes);
+  return OWN_DECODER.decode(ownBytes.subarray(0, written));
 }
 
 /** Whether an object type is a relief (its triangles form a TIN). */

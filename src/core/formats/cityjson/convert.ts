@@ -220,16 +220,22 @@ class VertexProblem extends Error {}
 
 /**
  * Looks up a vertex and writes its model coordinates to out[o], out[o + 1], out[o + 2]; throws
- * {@link VertexProblem}. (Flat output: a surface's vertices go straight into one reused scratch array.)
+ * {@link VertexProblem}. (Flat output: a surface's vertices go straight into one reused scratch array.) Returns the
+ * vertex's key for sharing: its index in the chunk's "vertices" (equal keys have equal coordinates), or -1 for a
+ * vertex that is not shared (a GeometryInstance's template vertex).
  */
-type VertexFn = (idx: unknown, out: Float64Array, o: number) => void;
+type VertexFn = (idx: unknown, out: Float64Array, o: number) => number;
 
 interface Appearance {
   textures: unknown[];
   uvs: unknown[];
   materials: unknown[];
-  /** Colour of each material index read so far (null: the material has no usable diffuseColor). One array per material, shared by its surfaces. */
-  colors: Map<number, [number, number, number, number] | null>;
+  /**
+   * Colour of each material index read so far, by index (undefined: not read yet; null: the material has no usable
+   * diffuseColor). One array per colour value, shared by its surfaces. (An array, not a Map: Den Haag looks up a
+   * material for each of its 21 804 surfaces.)
+   */
+  colors: ([number, number, number, number] | null | undefined)[];
 }
 
 /**
@@ -254,6 +260,16 @@ export class CityJsonConverter {
   private readonly buffers = new BufferPool();
   /** Flat vertices of the surface being converted (reused). */
   private scratch = new Float64Array(3 * 64);
+  /** Sharing key of each vertex in {@link scratch} (see {@link VertexFn}). */
+  private scratchKeys = new Int32Array(64);
+  /** The colour {@link internColor} returned last. */
+  private lastColor: [number, number, number, number] | undefined;
+  /** The last appearance read, by its JSON value. */
+  private lastAppearance: { raw: unknown; app: Appearance } | undefined;
+  /** Model coordinates of the last decoded vertices, converted on first use (`done` marks them). */
+  private converted: { verts: DecodedVertices; model: Float64Array; done: Uint8Array } | undefined;
+  /** Object-local vertex numbers by chunk vertex index, for the chunk being converted. */
+  private vertexKeys = new VertexKeys(0);
   /** Ring lengths of the surface being converted (reused). */
   private readonly ringLens: number[] = [];
   /** Material colours by value (r → g → b → a), see {@link internColor}. */
@@ -287,9 +303,12 @@ export class CityJsonConverter {
   convertObjects(objects: Record<string, unknown>, verts: DecodedVertices, appearance: unknown, file = this.opts.file, consume = false): CityFeature[] {
     const app = this.appearance(appearance ?? this.header.appearance);
     const xyz = verts.xyz, count = verts.count, convert = this.opts.convert;
-    // Each vertex is converted once, however many surfaces use it (the identity needs no copy).
-    const model = convert ? new Float64Array(count * 3) : xyz;
-    const done = convert ? new Uint8Array(count) : undefined;
+    // Each vertex is converted once, however many surfaces use it (the identity needs no copy). The streaming reader
+    // passes the same decoded vertices with every object: they keep their converted copy.
+    let converted = this.converted;
+    if (convert && converted?.verts !== verts) converted = this.converted = { verts, model: new Float64Array(count * 3), done: new Uint8Array(count) };
+    const model = convert ? converted!.model : xyz;
+    const done = convert ? converted!.done : undefined;
     const problem = (idx: unknown): VertexProblem => {
       if (typeof idx !== 'number' || !Number.isInteger(idx)) {
         return new VertexProblem(Array.isArray(idx) ? 'expected a vertex index (integer), got an array: nested too deeply for this geometry type' : `expected a vertex index (integer), got ${typeName(idx)}`);
@@ -314,7 +333,9 @@ export class CityJsonConverter {
       out[o] = x;
       out[o + 1] = y;
       out[o + 2] = z;
+      return idx;
     };
+    if (this.vertexKeys.size < count) this.vertexKeys = new VertexKeys(count);
     const out: CityFeature[] = [];
     for (const [id, obj] of Object.entries(objects)) {
       const base = jsonPointer('CityObjects', id);
@@ -376,6 +397,9 @@ export class CityJsonConverter {
    * lookup hit by identity.
    */
   private internColor(r: number, g: number, b: number, a: number): [number, number, number, number] {
+    // Files that repeat a material mostly repeat the last colour.
+    const last = this.lastColor;
+    if (last !== undefined && last[0] === r && last[1] === g && last[2] === b && last[3] === a) return last;
     // Nested maps keyed by the numbers themselves: no key text to build per material.
     let byG = this.colorValues.get(r);
     if (!byG) this.colorValues.set(r, (byG = new Map()));
@@ -385,16 +409,36 @@ export class CityJsonConverter {
     if (!byA) byB.set(b, (byA = new Map()));
     let c = byA.get(a);
     if (!c) byA.set(a, (c = [r, g, b, a]));
+    this.lastColor = c;
     return c;
   }
 
+  /** The shared colour of a material (see {@link internColor}), or null when it has no diffuseColor of numbers. */
+  private materialColor(m: unknown): [number, number, number, number] | null {
+    if (!isObj(m)) return null;
+    const d = m.diffuseColor;
+    if (!Array.isArray(d) || d.length < 3) return null;
+    for (let i = 0; i < d.length; i++) if (typeof d[i] !== 'number') return null;
+    const tr = typeof m.transparency === 'number' ? m.transparency : 0;
+    return this.internColor(d[0], d[1], d[2], 1 - tr);
+  }
+
+  /** The appearance of a chunk; the streaming reader passes the document's with every object: read once. */
   private appearance(raw: unknown): Appearance {
-    if (!isObj(raw)) return { textures: [], uvs: [], materials: [], colors: new Map() };
+    const last = this.lastAppearance;
+    if (last !== undefined && last.raw === raw) return last.app;
+    const app = this.readAppearance(raw);
+    this.lastAppearance = { raw, app };
+    return app;
+  }
+
+  private readAppearance(raw: unknown): Appearance {
+    if (!isObj(raw)) return { textures: [], uvs: [], materials: [], colors: [] };
     return {
       textures: Array.isArray(raw.textures) ? raw.textures : [],
       uvs: Array.isArray(raw['vertices-texture']) ? (raw['vertices-texture'] as unknown[]) : [],
       materials: Array.isArray(raw.materials) ? raw.materials : [],
-      colors: new Map(),
+      colors: Array.isArray(raw.materials) ? new Array(raw.materials.length).fill(undefined) : [],
     };
   }
 
@@ -434,7 +478,7 @@ export class CityJsonConverter {
       chosen = highestLod(candidates);
       this.stats.lodFallbacks++;
     }
-    const builder = new PartBuilder(this.buffers);
+    const builder = new PartBuilder(this.buffers, this.vertexKeys);
     const defSem = defaultSemantic(type);
     for (let gi = 0; gi < geoms.length; gi++) {
       if (lodOf[gi] !== chosen) continue;
@@ -453,10 +497,17 @@ export class CityJsonConverter {
     const parts = builder.parts();
     for (const p of parts) this.stats.triangles += p.indices.length / 3;
     if (type === 'TINRelief') {
+      const tin = this.tinTriangles;
       for (const p of parts) {
-        for (let i = 0; i < p.indices.length; i++) {
-          const k = p.indices[i] * 3;
-          this.tinTriangles.push(p.positions[k], p.positions[k + 1], p.positions[k + 2]);
+        // Grown once per part (pushing 9 numbers per triangle one by one reallocated the array again and again).
+        let o = tin.length;
+        tin.length = o + p.indices.length * 3;
+        const ind = p.indices, pos = p.positions;
+        for (let i = 0; i < ind.length; i++) {
+          const k = ind[i] * 3;
+          tin[o++] = pos[k];
+          tin[o++] = pos[k + 1];
+          tin[o++] = pos[k + 2];
         }
       }
     }
@@ -509,6 +560,8 @@ export class CityJsonConverter {
       out[o] = refModel[0] + M[0] * x + M[1] * y + M[2] * z + M[3];
       out[o + 1] = refModel[1] + M[4] * x + M[5] * y + M[6] * z + M[7];
       out[o + 2] = refModel[2] + M[8] * x + M[9] * y + M[10] * z + M[11];
+      // Not shared: the same template vertex lies elsewhere in every instance.
+      return -1;
     };
   }
 
@@ -539,16 +592,14 @@ export class CityJsonConverter {
     // Texture theme (first theme met in the file is used throughout)
     let texValues: unknown;
     if (isObj(g.texture)) {
-      const themes = Object.keys(g.texture);
-      if (this.textureTheme === undefined && themes.length) this.textureTheme = themes[0];
+      this.textureTheme ??= firstKey(g.texture);
       const th = this.textureTheme !== undefined ? g.texture[this.textureTheme] : undefined;
       if (isObj(th)) texValues = th.values;
     }
     let matValues: unknown;
     let matValue: unknown;
     if (isObj(g.material)) {
-      const themes = Object.keys(g.material);
-      if (this.materialTheme === undefined && themes.length) this.materialTheme = themes[0];
+      this.materialTheme ??= firstKey(g.material);
       const th = this.materialTheme !== undefined ? g.material[this.materialTheme] : undefined;
       if (isObj(th)) {
         matValues = th.values;
@@ -595,11 +646,14 @@ export class CityJsonConverter {
         const grown = new Float64Array(Math.max(need, this.scratch.length * 2));
         grown.set(this.scratch);
         this.scratch = grown;
+        const keys = new Int32Array(grown.length / 3);
+        keys.set(this.scratchKeys);
+        this.scratchKeys = keys;
       }
-      const sc = this.scratch;
+      const sc = this.scratch, sk = this.scratchKeys;
       let k = 0;
       try {
-        for (; k < ring.length; k++) vertexFn(ring[k], sc, (total + k) * 3);
+        for (; k < ring.length; k++) sk[total + k] = vertexFn(ring[k], sc, (total + k) * 3);
       } catch (err) {
         if (err instanceof VertexProblem) throw new ObjectError(`${boundaryPointer(c.gp, path)}/${r}/${k}`, err.message);
         throw err;
@@ -638,20 +692,10 @@ export class CityJsonConverter {
     // material colour
     let color: [number, number, number, number] | undefined;
     const mv = matValue !== undefined ? matValue : pick(matValues, path);
-    if (typeof mv === 'number' && Number.isInteger(mv)) {
-      let cached = app.colors.get(mv);
-      if (cached === undefined) {
-        cached = null;
-        const m = app.materials[mv];
-        if (isObj(m)) {
-          const d = m.diffuseColor;
-          if (Array.isArray(d) && d.length >= 3 && d.every((x) => typeof x === 'number')) {
-            const tr = typeof m.transparency === 'number' ? m.transparency : 0;
-            cached = this.internColor(d[0], d[1], d[2], 1 - tr);
-          }
-        }
-        app.colors.set(mv, cached);
-      }
+    // An index outside the materials list names no material (no colour).
+    if (typeof mv === 'number' && Number.isInteger(mv) && mv >= 0 && mv < app.materials.length) {
+      let cached = app.colors[mv];
+      if (cached === undefined) cached = app.colors[mv] = this.materialColor(app.materials[mv]);
       if (cached) color = cached;
     }
     // texture
@@ -687,8 +731,8 @@ export class CityJsonConverter {
         }
       }
     }
-    if (deferred) builder.defer(sc.slice(0, total * 3), outer, tri, color, texture, uvs);
-    else builder.add(semantic, sc, total, outer, tri, color, texture, uvs);
+    if (deferred) builder.defer(sc.slice(0, total * 3), this.scratchKeys.slice(0, total), outer, tri, color, texture, uvs);
+    else builder.add(semantic, sc, this.scratchKeys, total, outer, tri, color, texture, uvs);
   }
 }
 
@@ -755,12 +799,19 @@ function triangleOrEmpty(p: Float64Array): number[] {
  * ([surface] for MultiSurface, [shell, surface] for Solid, [solid, shell, surface] for MultiSolid).
  */
 function pick(values: unknown, path: number[]): unknown {
+  if (values === undefined) return undefined;
   let v: unknown = values;
-  for (const i of path) {
+  for (let k = 0; k < path.length; k++) {
     if (!Array.isArray(v)) return undefined;
-    v = v[i];
+    v = v[path[k]];
   }
   return v;
+}
+
+/** The first own key of an object (Object.keys order), without listing them all. */
+function firstKey(o: Record<string, unknown>): string | undefined {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return k;
+  return undefined;
 }
 
 /** Whether two colours are equal by value. */
@@ -808,6 +859,39 @@ class BufferPool {
   }
 }
 
+/**
+ * Object-local vertex numbers by chunk vertex index: lets the untextured parts of an object share one positions
+ * array holding each vertex the object uses once (CityJSON surfaces share their corners: Delft has 6 vertex uses per
+ * distinct vertex), so the tiler converts and stores each once. Entries are valid for the current generation (one
+ * object) only, so nothing is cleared between objects.
+ */
+class VertexKeys {
+  /** Vertex indices covered. */
+  readonly size: number;
+  /** Object-local number of each chunk vertex (valid where stamp === generation). */
+  readonly local: Int32Array;
+  readonly stamp: Int32Array;
+  generation = 0;
+
+  constructor(size: number) {
+    this.size = size;
+    this.local = new Int32Array(size);
+    this.stamp = new Int32Array(size);
+  }
+
+  /** Starts a new object: earlier numbers are forgotten. */
+  next(): number {
+    if (this.generation === 0x7fffffff) {
+      this.stamp.fill(0);
+      this.generation = 0;
+    }
+    return ++this.generation;
+  }
+}
+
+/** Object-local number of each vertex of the surface being added (reused). */
+let surfaceLocal = new Int32Array(64);
+
 /** A part being built and its growing arrays. */
 interface OpenPart {
   semantic: SurfaceSemantic;
@@ -819,10 +903,13 @@ interface OpenPart {
   uvs?: GrowBuffer;
 }
 
-/** A deferred surface: its flat vertices, outer ring length, triangles, colour, texture, uvs. */
-type Deferred = [Float64Array, number, number[], [number, number, number, number] | undefined, string | undefined, number[] | undefined];
+/** A deferred surface: its flat vertices, their sharing keys, outer ring length, triangles, colour, texture, uvs. */
+type Deferred = [Float64Array, Int32Array, number, number[], [number, number, number, number] | undefined, string | undefined, number[] | undefined];
 
-/** Groups triangles by (semantic, colour, texture) into MeshParts. */
+/**
+ * Groups triangles by (semantic, colour, texture) into MeshParts. Untextured parts share one positions array with
+ * each vertex of the object once (by its sharing key); a textured part has its own array (its uvs are per vertex).
+ */
 class PartBuilder {
   /** Parts in order of first use (an object has few: a linear search beats building and hashing a key). */
   private open: OpenPart[] = [];
@@ -833,15 +920,21 @@ class PartBuilder {
   private lastColor: [number, number, number, number] | undefined;
   private lastTexture: string | undefined;
   private readonly pool: BufferPool;
+  private readonly keys: VertexKeys;
+  private readonly generation: number;
+  /** Positions shared by the untextured parts (taken on first use). */
+  private shared: GrowBuffer | undefined;
 
-  constructor(pool: BufferPool) {
+  constructor(pool: BufferPool, keys: VertexKeys) {
     this.pool = pool;
+    this.keys = keys;
+    this.generation = keys.next();
   }
 
   /** An up-facing surface without semantics: roof, unless it lies at the object's lowest level (then ground). */
-  defer(pts: Float64Array, outer: number, tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
+  defer(pts: Float64Array, keys: Int32Array, outer: number, tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
     this.lowest(pts, outer);
-    this.pending.push([pts, outer, tri, color, texture, uvs]);
+    this.pending.push([pts, keys, outer, tri, color, texture, uvs]);
   }
 
   private lowest(pts: Float64Array, outer: number): void {
@@ -850,8 +943,11 @@ class PartBuilder {
     this.minZ = m;
   }
 
-  /** Adds a surface: `count` flat vertices of `pts` (all rings; the first `outer` are the outer ring) and its triangles. */
-  add(semantic: SurfaceSemantic, pts: Float64Array, count: number, outer: number, tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
+  /**
+   * Adds a surface: `count` flat vertices of `pts` (all rings; the first `outer` are the outer ring) with their
+   * sharing keys (see {@link VertexFn}) and its triangles.
+   */
+  add(semantic: SurfaceSemantic, pts: Float64Array, keys: Int32Array, count: number, outer: number, tri: number[], color?: [number, number, number, number], texture?: string, uvs?: number[]): void {
     this.lowest(pts, outer);
     // Consecutive surfaces mostly share semantic, colour and texture: reuse the last part without building a key.
     let open: OpenPart | undefined;
@@ -865,7 +961,8 @@ class PartBuilder {
           part.texture = texture;
           part.uvs = [];
         }
-        open = { semantic, color, texture, part, pos: this.pool.take(), idx: this.pool.take(), uvs: texture ? this.pool.take() : undefined };
+        const pos = texture ? this.pool.take() : (this.shared ??= this.pool.take());
+        open = { semantic, color, texture, part, pos, idx: this.pool.take(), uvs: texture ? this.pool.take() : undefined };
         this.open.push(open);
       }
     }
@@ -874,6 +971,10 @@ class PartBuilder {
     this.lastColor = color;
     this.lastTexture = texture;
     const pos = open.pos, idx = open.idx;
+    if (open.texture === undefined) {
+      this.addShared(pos, idx, pts, keys, count, tri);
+      return;
+    }
     const base = pos.length / 3;
     const n = count * 3;
     const pd = pos.reserve(n);
@@ -892,6 +993,36 @@ class PartBuilder {
     }
   }
 
+  /** Appends a surface to the shared positions (each keyed vertex once per object) and its triangles to `idx`. */
+  private addShared(pos: GrowBuffer, idx: GrowBuffer, pts: Float64Array, keys: Int32Array, count: number, tri: number[]): void {
+    if (surfaceLocal.length < count) surfaceLocal = new Int32Array(Math.max(count, surfaceLocal.length * 2));
+    const map = surfaceLocal, local = this.keys.local, stamp = this.keys.stamp, g = this.generation;
+    const pd = pos.reserve(count * 3);
+    let o = pos.length;
+    for (let k = 0; k < count; k++) {
+      const key = keys[k];
+      if (key >= 0 && stamp[key] === g) {
+        map[k] = local[key];
+        continue;
+      }
+      const v = o / 3;
+      map[k] = v;
+      if (key >= 0) {
+        stamp[key] = g;
+        local[key] = v;
+      }
+      pd[o] = pts[k * 3];
+      pd[o + 1] = pts[k * 3 + 1];
+      pd[o + 2] = pts[k * 3 + 2];
+      o += 3;
+    }
+    pos.length = o;
+    const id = idx.reserve(tri.length);
+    let t = idx.length;
+    for (let k = 0; k < tri.length; k++) id[t++] = map[tri[k]];
+    idx.length = t;
+  }
+
   /** The open part for (semantic, colour, texture): colours equal by value (materials share one array each). */
   private find(semantic: SurfaceSemantic, color: [number, number, number, number] | undefined, texture: string | undefined): OpenPart | undefined {
     for (const o of this.open) {
@@ -905,21 +1036,27 @@ class PartBuilder {
   parts(): MeshPart[] {
     const pending = this.pending;
     this.pending = [];
-    for (const [pts, outer, tri, color, texture, uvs] of pending) {
+    for (const [pts, keys, outer, tri, color, texture, uvs] of pending) {
       let top = -Infinity;
       for (let k = 0; k < outer; k++) if (pts[k * 3 + 2] > top) top = pts[k * 3 + 2];
-      this.add(top <= this.minZ + 0.05 ? 'ground' : 'roof', pts, pts.length / 3, outer, tri, color, texture, uvs);
+      this.add(top <= this.minZ + 0.05 ? 'ground' : 'roof', pts, keys, pts.length / 3, outer, tri, color, texture, uvs);
     }
     const out: MeshPart[] = [];
+    const shared = this.shared ? this.shared.toArray() : undefined;
     for (const o of this.open) {
-      o.part.positions = o.pos.toArray();
+      if (o.texture === undefined) o.part.positions = shared!;
+      else {
+        o.part.positions = o.pos.toArray();
+        this.pool.give(o.pos);
+      }
       o.part.indices = o.idx.toArray();
       if (o.uvs) o.part.uvs = o.uvs.toArray();
-      this.pool.give(o.pos);
       this.pool.give(o.idx);
       if (o.uvs) this.pool.give(o.uvs);
       out.push(o.part);
     }
+    if (this.shared) this.pool.give(this.shared);
+    this.shared = undefined;
     this.open = [];
     this.last = undefined;
     return out;
@@ -963,7 +1100,7 @@ export function flattenInto(out: Record<string, AttributeValue>, prefix: string,
       out[prefix] = JSON.stringify(value);
       return;
     }
-    for (const [k, v] of Object.entries(value)) flattenInto(out, prefix ? `${prefix}.${k}` : k, v, depth + 1);
+    for (const k in value) if (Object.prototype.hasOwnProperty.call(value, k)) flattenInto(out, prefix ? `${prefix}.${k}` : k, value[k], depth + 1);
     return;
   }
   out[prefix] = String(value);
