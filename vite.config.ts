@@ -12,8 +12,8 @@ export default defineConfig({
     outDir: 'dist',
     chunkSizeWarningLimit: 8000,
     target: 'es2022',
-    // The app, and the bare-CesiumJS page `npm run bench` compares it with.
-    rollupOptions: { input: { main: 'index.html', bare: 'bench/bare/index.html' } },
+    // The app, the bare-CesiumJS page `npm run bench` compares it with, and the WebGPU flood engine's test/bench page.
+    rollupOptions: { input: { main: 'index.html', bare: 'bench/bare/index.html', floodGpu: 'bench/flood-gpu/index.html' } },
   },
   worker: { format: 'es' },
   // Cross-origin isolation (SharedArrayBuffer for the flood engine's workers), as `twin serve` sends it.

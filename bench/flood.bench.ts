@@ -2,14 +2,16 @@
  * Flood engine benchmark: cell updates per second on one core — the default WebAssembly kernel and the
  * JavaScript kernel (same results bit for bit), each against the straightforward reference implementation of
  * the same scheme in the same run — with two strip workers (wall clock, ratio to one thread over the same steps
- * in the same run), and the wall time of one storm hour on 1 km² at 2 m, on one thread and on two workers.
- * Every cell is counted in cells/s (wet or dry; the bench's terrain is mostly wet). No GPU path exists (Node has
- * no WebGPU; the machine has no GPU).
+ * in the same run; strips claimed dynamically, against one fixed strip per worker), and the wall time of one storm
+ * hour on 1 km² at 2 m, on one thread and on two workers.
+ * Every cell is counted in cells/s (wet or dry; the bench's terrain is mostly wet). The WebGPU engine runs in the
+ * browser: bench/flood-gpu.bench.ts (Node has no WebGPU).
  */
 import type { BenchRow } from '../src/cli/bench.js';
 import { FloodSimulation } from '../src/core/flood/simulation.js';
 import { ReferenceFlood } from '../src/core/flood/reference.js';
-import { createNodeParallelFlood } from '../src/server/flood/parallel-node.js';
+import { createNodeParallelFlood, nodeFloodWorkers } from '../src/server/flood/parallel-node.js';
+import { ParallelFloodSimulation } from '../src/core/flood/parallel/parallel.js';
 import type { FloodConfig } from '../src/core/flood/config.js';
 import type { Grid } from '../src/core/grid/grid.js';
 
@@ -75,6 +77,39 @@ async function wallPair(cfg: FloodConfig, steps: number): Promise<{ single: numb
   }
 }
 
+/**
+ * Wall seconds of `steps` steps on 2 workers with one strip per worker (lock step: a worker that loses its core
+ * stalls the other at the barrier; the default) and with 4 strips per worker claimed dynamically, interleaved in
+ * quarters so that load changes hit both alike; also whether both end bit-identical.
+ */
+async function dynamicVsStatic(cfg: FloodConfig, steps: number): Promise<{ fixed: number; dynamic: number; strips: number; same: boolean }> {
+  const fixedPar = await ParallelFloodSimulation.create(cfg, { workers: 2, stripsPerWorker: 1, spawn: nodeFloodWorkers() });
+  const dynPar = await ParallelFloodSimulation.create(cfg, { workers: 2, stripsPerWorker: 4, spawn: nodeFloodWorkers() });
+  try {
+    for (let i = 0; i < 5; i++) {
+      await fixedPar.step();
+      await dynPar.step();
+    }
+    let fixed = 0;
+    let dynamic = 0;
+    for (let q = 0; q < 4; q++) {
+      for (const which of q % 2 === 0 ? [0, 1] : [1, 0]) {
+        const t0 = performance.now();
+        await (which === 0 ? fixedPar : dynPar).advanceTo(Infinity, () => false, steps / 4);
+        const s = (performance.now() - t0) / 1000;
+        if (which === 0) fixed += s;
+        else dynamic += s;
+      }
+    }
+    let same = fixedPar.view.steps === dynPar.view.steps;
+    for (let i = 0; same && i < fixedPar.view.h.length; i++) same = fixedPar.view.h[i] === dynPar.view.h[i];
+    return { fixed, dynamic, strips: dynPar.stripCount, same };
+  } finally {
+    await fixedPar.terminate();
+    await dynPar.terminate();
+  }
+}
+
 /** Runs the benchmark. */
 export async function run({ quick }: { root: string; quick: boolean }): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -133,6 +168,17 @@ export async function run({ quick }: { root: string; quick: boolean }): Promise<
       ratio: w.single / w.two,
       target: 'ratio > 1.5× one thread (wall)',
       pass: w.single / w.two > 1.5,
+    });
+    const d = await dynamicVsStatic(cfg, 4 * Math.max(2, Math.round(steps / 4)));
+    rows.push({
+      bench: 'flood',
+      metric: `2 workers, ${d.strips} strips claimed dynamically vs 2 fixed strips (wall), ${M}`,
+      value: d.dynamic,
+      unit: 's',
+      baseline: d.fixed,
+      ratio: d.dynamic / d.fixed,
+      target: 'bit-identical',
+      pass: d.same,
     });
     // Why a wall ratio falls short of 2: time at the barriers (imbalance, another process holding a core, wake-up).
     rows.push({ bench: 'flood', metric: `${w.workers} workers: share of wall time waiting at barriers, ${M}`, value: 100 * w.waitShare, unit: '%' });

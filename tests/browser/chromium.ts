@@ -10,6 +10,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--no-sandbox',
+  // WebGPU on SwiftShader (CPU Vulkan) for the WebGPU flood engine's tests and bench (secure contexts only).
+  '--enable-unsafe-webgpu',
+  '--use-webgpu-adapter=swiftshader',
 ];
 
 /** Path of Debian's Chromium (apt-get install -y chromium). */

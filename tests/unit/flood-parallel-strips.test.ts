@@ -39,11 +39,13 @@ describe('strip-parallel flood engine', () => {
     expect(mb.outflow_m3).toBeGreaterThan(0);
     expect(mb.boundary_inflow_m3).toBeGreaterThan(0);
     expect(mb.point_inflow_m3).toBeGreaterThan(0);
-    // WebAssembly row kernels on a shared memory (the default), and the JavaScript ones on SharedArrayBuffers.
-    for (const [workers, kernel] of [[2, 'wasm'], [3, 'wasm'], [2, 'js']] as const) {
-      const par = await createNodeParallelFlood({ ...cfg, kernel }, workers);
+    // WebAssembly row kernels on a shared memory (one strip per worker by default; more strips than workers,
+    // claimed dynamically every step), and the JavaScript ones on SharedArrayBuffers (one strip per worker).
+    for (const [workers, kernel, perWorker, strips] of [[2, 'wasm', undefined, 2], [2, 'wasm', 4, 8], [3, 'wasm', 4, 9], [2, 'js', 4, 2]] as const) {
+      const par = await ParallelFloodSimulation.create({ ...cfg, kernel }, { workers, spawn: nodeFloodWorkers(), stripsPerWorker: perWorker });
       running.push(par);
       expect(par.workerCount).toBe(workers);
+      expect(par.stripCount).toBe(strips); // 37 rows: at most 9 strips of ≥ 4 rows
       expect(par.kernel).toBe(kernel);
       const p = await par.advanceTo(900);
       expect(p.time).toBe(900);
@@ -81,6 +83,29 @@ describe('strip-parallel flood engine', () => {
     expectSameState(single, par.view);
   });
 
+  it('dynamic strips (4 per worker): pauses, snapshot and restore keep the single-thread bits', async () => {
+    const cfg = model();
+    const single = new FloodSimulation(cfg);
+    const par = await ParallelFloodSimulation.create(cfg, { workers: 2, stripsPerWorker: 4, spawn: nodeFloodWorkers() });
+    running.push(par);
+    expect(par.stripCount).toBe(8);
+    for (let i = 0; i < 3; i++) expect(await par.step()).toBe(single.step());
+    let calls = 0;
+    const paused = await par.advanceTo(300, () => ++calls < 2, 30);
+    expect(paused.steps).toBe(3 + 60);
+    await par.advanceTo(300);
+    single.advanceTo(300);
+    expectSameState(single, par.view);
+    const snap = par.snapshot();
+    await par.advanceTo(500);
+    const h500 = Float32Array.from(par.view.h);
+    await par.restore(snap);
+    await par.advanceTo(500);
+    expect(Array.from(par.view.h)).toEqual(Array.from(h500));
+    single.advanceTo(500);
+    expectSameState(single, par.view);
+  });
+
   it('splits rows evenly, uses fewer workers on tiny grids, rejects bad input with the field name', async () => {
     expect(stripBounds(10, 3)).toEqual([0, 3, 7, 10]);
     expect(stripBounds(1000, 2)).toEqual([0, 500, 1000]);
@@ -111,6 +136,7 @@ describe('strip-parallel flood engine', () => {
     expectSameState(single2, par2.view);
     await expect(ParallelFloodSimulation.create({ dem: grid(8, 8, 1, () => 0), manning: -1 }, { spawn: nodeFloodWorkers() })).rejects.toThrow(FloodConfigError);
     await expect(ParallelFloodSimulation.create({ dem: grid(8, 8, 1, () => 0), manning: 0.03 }, { workers: 0, spawn: nodeFloodWorkers() })).rejects.toThrow(/workers/);
+    await expect(ParallelFloodSimulation.create({ dem: grid(8, 8, 1, () => 0), manning: 0.03 }, { workers: 2, stripsPerWorker: 0, spawn: nodeFloodWorkers() })).rejects.toThrow(/stripsPerWorker/);
   });
 
   it('a failing worker rejects the run with its message instead of hanging the others', async () => {

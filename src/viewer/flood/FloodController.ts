@@ -17,7 +17,7 @@ import { FrameStore } from './frames.js';
 import { computeImpact, impactToCsv, impactToGeoJson, DEFAULT_THRESHOLDS, type FloodImpact, type ImpactThresholds } from './impact.js';
 import { cellIndex } from './raster.js';
 import { decodeScenario, defaultScenario, encodeScenario, parseAnalysis, prepareRun, type AnalysisData, type FloodScenario, type PreparedRun } from './scenario.js';
-import type { FloodWorkerMessage, FloodWorkerRequest } from './protocol.js';
+import type { FloodEngineKernel, FloodEnginePreference, FloodWorkerMessage, FloodWorkerRequest } from './protocol.js';
 import { WaterLayer } from './WaterLayer.js';
 import { buildingHighlightConditions } from './highlight.js';
 import { floodT } from './strings.js';
@@ -89,8 +89,16 @@ export class FloodController extends EventTarget {
   draft: [number, number][] = [];
   /** End-of-run figures. */
   result: { steps: number; wallMs: number; mass: MassBalance; maxDepthMm: Uint16Array } | null = null;
-  /** The engine of the current run (strip-parallel on nested workers where the page is cross-origin isolated). */
-  engine: { parallel: boolean; workers: number; kernel: 'wasm' | 'js' } | null = null;
+  /**
+   * The engine of the current run: `kernel` 'webgpu' (with the adapter's description) for the WebGPU engine, else
+   * 'wasm' / 'js', strip-parallel on nested workers where the page is cross-origin isolated.
+   */
+  engine: { parallel: boolean; workers: number; kernel: FloodEngineKernel; adapter?: string } | null = null;
+  /**
+   * Which engine the next run may use: 'auto' (WebGPU on a real GPU adapter, else the CPU engines), 'gpu' (WebGPU on
+   * any adapter, software ones included; an error without one) or 'cpu'.
+   */
+  enginePreference: FloodEnginePreference = 'auto';
   /** Markers: cut roads, entrances at risk, breach, probe, area. */
   readonly markers = new CustomDataSource('flood');
   private worker: Worker | null = null;
@@ -210,7 +218,7 @@ export class FloodController extends EventTarget {
       this.worker = worker;
       worker.onmessage = (e: MessageEvent<FloodWorkerMessage>) => this.onMessage(e.data);
       worker.onerror = (e) => this.fail(e.message || 'flood worker failed');
-      const msg: FloodWorkerRequest = { type: 'start', config: run.config, duration: run.duration, frameEvery: run.frameEvery };
+      const msg: FloodWorkerRequest = { type: 'start', config: run.config, duration: run.duration, frameEvery: run.frameEvery, engine: this.enginePreference };
       worker.postMessage(msg);
     } catch (err) {
       this.fail((err as Error).message);
@@ -232,7 +240,7 @@ export class FloodController extends EventTarget {
         else if (this.probe) this.probeCell(this.probe.x, this.probe.y);
         break;
       case 'engine':
-        this.engine = { parallel: m.parallel, workers: m.workers, kernel: m.kernel };
+        this.engine = { parallel: m.parallel, workers: m.workers, kernel: m.kernel, ...(m.adapter ? { adapter: m.adapter } : {}) };
         break;
       case 'paused':
         this.status = 'paused';

@@ -4,10 +4,20 @@
  */
 import type { FloodConfig, MassBalance } from '../../core/flood/config.js';
 
+/**
+ * Which engine a run may use: 'auto' (default) the WebGPU engine where the adapter is a real GPU (not a software
+ * fallback such as SwiftShader, where the CPU engines are faster), else the CPU engines; 'gpu' the WebGPU engine on
+ * any adapter (an error where there is none); 'cpu' the CPU engines (WebAssembly, strip-parallel where possible).
+ */
+export type FloodEnginePreference = 'auto' | 'gpu' | 'cpu';
+
+/** The kernels a run uses: 'wasm' / 'js' (CPU engines) or 'webgpu' (src/viewer/flood/gpu). */
+export type FloodEngineKernel = 'wasm' | 'js' | 'webgpu';
+
 /** App → worker. */
 export type FloodWorkerRequest =
   /** Builds the simulation and runs to `duration` s, posting a frame every `frameEvery` s of model time. */
-  | { type: 'start'; config: FloodConfig; duration: number; frameEvery: number }
+  | { type: 'start'; config: FloodConfig; duration: number; frameEvery: number; engine?: FloodEnginePreference }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };
@@ -22,7 +32,8 @@ export type FloodWorkerMessage =
   | { type: 'done'; time: number; steps: number; wallMs: number; maxDepthMm: Uint16Array; arrival: Float32Array; mass: MassBalance }
   | { type: 'error'; message: string }
   /**
-   * The engine the run uses (sent once, before the first frame): strip-parallel on `workers` nested workers when
-   * the page is cross-origin isolated (SharedArrayBuffer), else one thread; `kernel` 'wasm' or 'js'.
+   * The engine the run uses (sent once, before the first frame): the WebGPU engine (`kernel` 'webgpu', `adapter`
+   * its description), or strip-parallel on `workers` nested workers when the page is cross-origin isolated
+   * (SharedArrayBuffer), else one thread; `kernel` 'wasm' or 'js'.
    */
-  | { type: 'engine'; parallel: boolean; workers: number; kernel: 'wasm' | 'js' };
+  | { type: 'engine'; parallel: boolean; workers: number; kernel: FloodEngineKernel; adapter?: string };

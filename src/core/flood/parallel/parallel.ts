@@ -12,8 +12,7 @@ import type { FloodConfig, FloodProgress, FloodScalars, FloodSnapshot, MassBalan
 import { FloodConfigError, FloodSimulation, usesRainGrid } from '../simulation.js';
 import { WasmSweep } from '../wasm/kernel.js';
 import type { Grid } from '../../grid/grid.js';
-import { BARRIER_INTS } from './barrier.js';
-import { controlBytes, type FromWorker, type StripTiming, type ToWorker } from './protocol.js';
+import { CLAIM_INT, controlBytes, type FromWorker, type StripTiming, type ToWorker } from './protocol.js';
 
 /** A worker as the main thread sees it (a thin wrapper of a worker_threads Worker or a browser Worker). */
 export interface FloodWorkerHandle {
@@ -36,7 +35,20 @@ export interface ParallelFloodOptions {
   workers?: number;
   /** Creates the workers. */
   spawn: FloodWorkerFactory;
+  /**
+   * Strips per worker (default {@link STRIPS_PER_WORKER}). With more than one, the workers claim strips
+   * dynamically every step (see worker-core.ts); strips need ≥ {@link MIN_STRIP_ROWS} rows, so small grids get
+   * fewer. Needs the shared WebAssembly memory (the JavaScript row kernels always run one strip per worker).
+   */
+  stripsPerWorker?: number;
 }
+
+/**
+ * Default strips per worker: 1 (lock step). Dynamic strips are bit-identical but measured no faster here: 8 or 32
+ * strips on 2 workers took 1.02–1.04× the wall time of 2 fixed strips (700² cells, 2 cores, load average ~4;
+ * bench 'flood' reports it every run), the cost of the extra edge rows outweighing the better balance.
+ */
+export const STRIPS_PER_WORKER = 1;
 
 /** Smallest strip (rows). */
 export const MIN_STRIP_ROWS = 4;
@@ -53,8 +65,10 @@ export function stripBounds(nrows: number, count: number): number[] {
 export class ParallelFloodSimulation {
   /** Main-thread engine attached to the shared state: read from it between runs (never step it). */
   readonly view: FloodSimulation;
-  /** Number of workers (strips). */
+  /** Number of workers. */
   readonly workerCount: number;
+  /** Number of strips (more than workers: claimed dynamically every step). */
+  readonly stripCount: number;
   /** The row kernels the workers run: 'wasm' (shared WebAssembly memory) or 'js' (SharedArrayBuffers). */
   get kernel(): 'wasm' | 'js' {
     return this.view.kernel;
@@ -66,11 +80,12 @@ export class ParallelFloodSimulation {
   private pending: { left: number; replies: FromWorker[]; resolve: (r: FromWorker[]) => void; reject: (e: Error) => void } | null = null;
   private failed: Error | null = null;
 
-  private constructor(view: FloodSimulation, handles: FloodWorkerHandle[], control: SharedArrayBuffer) {
+  private constructor(view: FloodSimulation, handles: FloodWorkerHandle[], control: SharedArrayBuffer, strips: number) {
     this.view = view;
     this.handles = handles;
     this.workerCount = handles.length;
-    this.control = new Int32Array(control, 0, BARRIER_INTS);
+    this.stripCount = strips;
+    this.control = new Int32Array(control, 0, CLAIM_INT + 1);
     this.timing = handles.map(() => ({ workMs: 0, waitMs: 0, steps: 0 }));
     handles.forEach((h) => {
       h.onMessage((m) => this.onReply(m));
@@ -91,20 +106,24 @@ export class ParallelFloodSimulation {
     const nrows = config.dem?.nrows ?? 0;
     const ncols = config.dem?.ncols ?? 0;
     const count = Math.max(1, Math.min(want, Math.floor(nrows / MIN_STRIP_ROWS)));
-    // WebAssembly row kernels on one shared memory (state + a private region per thread: main view, workers);
+    const perWorker = options.stripsPerWorker;
+    if (perWorker !== undefined && !(Number.isInteger(perWorker) && perWorker >= 1)) throw new FloodConfigError(`stripsPerWorker: a positive integer is required, got ${perWorker}`);
+    // WebAssembly row kernels on one shared memory (state + a private region per strip and the main view);
     // JavaScript row kernels on SharedArrayBuffers where shared WebAssembly memory is unavailable or kernel: 'js'.
     const kernel = config.kernel ?? 'auto';
-    const memory = kernel !== 'js' && ncols >= 1 && nrows >= 1 ? WasmSweep.allocateShared(ncols, nrows, usesRainGrid(config), count + 1) : null;
+    const strips = (withMemory: boolean) => (count < 2 || !withMemory ? count : Math.max(count, Math.min(count * (perWorker ?? STRIPS_PER_WORKER), Math.floor(nrows / MIN_STRIP_ROWS))));
+    const memory = kernel !== 'js' && ncols >= 1 && nrows >= 1 ? WasmSweep.allocateShared(ncols, nrows, usesRainGrid(config), strips(true) + 1) : null;
     if (kernel === 'wasm' && !memory) throw new FloodConfigError('kernel: \'wasm\' requested, but this runtime has no shared WebAssembly memory for the grid');
+    const total = strips(!!memory);
     const buffers = memory ? undefined : FloodSimulation.allocateBuffers(Math.max(1, ncols), Math.max(1, nrows), true);
     const view = new FloodSimulation(config, memory ? { memory, party: 0 } : { buffers });
-    const control = new SharedArrayBuffer(controlBytes(count));
-    const bounds = stripBounds(view.nrows, count);
+    const control = new SharedArrayBuffer(controlBytes(total));
+    const bounds = stripBounds(view.nrows, total);
     const handles: FloodWorkerHandle[] = [];
     for (let w = 0; w < count; w++) handles.push(options.spawn());
-    const sim = new ParallelFloodSimulation(view, handles, control);
+    const sim = new ParallelFloodSimulation(view, handles, control, total);
     try {
-      await sim.request((w) => ({ type: 'init', config, buffers, memory: memory ?? undefined, control, index: w, count, r0: bounds[w], r1: bounds[w + 1] }));
+      await sim.request((w) => ({ type: 'init', config, buffers, memory: memory ?? undefined, control, index: w, count, bounds }));
     } catch (e) {
       await sim.terminate();
       throw e;
@@ -144,6 +163,7 @@ export class ParallelFloodSimulation {
     if (this.pending) return Promise.reject(new Error('ParallelFloodSimulation: a run is already in progress'));
     Atomics.store(this.control, 0, 0); // barrier: nobody waiting while idle
     Atomics.store(this.control, 2, 0);
+    Atomics.store(this.control, CLAIM_INT, 0); // strip claims start from 0 in every run
     return new Promise((resolve, reject) => {
       this.pending = { left: this.handles.length, replies: [], resolve, reject };
       this.handles.forEach((h, w) => h.postMessage(build(w)));

@@ -10,16 +10,22 @@ export interface InitMessage {
   buffers?: FloodStateBuffers;
   /** … the shared WebAssembly memory (WebAssembly row kernels; this worker's private region is party index + 1). */
   memory?: FloodSharedMemory;
-  /** Barrier ints (Int32 × BARRIER_INTS) then per-worker [hmax, umax] Float64 slots at byte 16. */
+  /**
+   * Barrier ints (Int32 × BARRIER_INTS), the strip claim counter (Int32 at CLAIM_INT), then per-strip [hmax, umax]
+   * Float64 slots at byte SLOTS_OFFSET, then the Float64 scalars of the step ({@link SCALAR_SLOTS}).
+   */
   control: SharedArrayBuffer;
-  /** This worker's index (0 keeps the boundary books). */
+  /** This worker's index. */
   index: number;
   /** Number of workers. */
   count: number;
-  /** First row of the strip. */
-  r0: number;
-  /** One past the last row of the strip. */
-  r1: number;
+  /**
+   * Row boundaries of the strips (strips + 1 values). As many strips as workers: worker w runs strip w every step
+   * (static). More strips than workers (shared WebAssembly memory only): every step each worker claims strips from
+   * the claim counter until none is left (dynamic), so a worker that another process slows down takes fewer.
+   * Strip 0 keeps the boundary books.
+   */
+  bounds: number[];
 }
 
 /** Main → worker: step until simulated time `until` or `maxSteps` steps (all workers get the same). */
@@ -54,8 +60,14 @@ export interface StripTiming {
   steps: number;
 }
 
+/** Int32 index of the strip claim counter in the control buffer (after the barrier's ints). */
+export const CLAIM_INT = 3;
+
 /** Byte offset of the Float64 reduction slots in the control buffer. */
 export const SLOTS_OFFSET = 16;
 
-/** Size of the control buffer for `count` workers. */
-export const controlBytes = (count: number): number => SLOTS_OFFSET + 16 * count;
+/** Float64 scalars after the strip slots: time, steps, dt, books (rain, pointIn, boundaryIn, out, initial). */
+export const SCALAR_SLOTS = 8;
+
+/** Size of the control buffer for `strips` strips. */
+export const controlBytes = (strips: number): number => SLOTS_OFFSET + 16 * strips + 8 * SCALAR_SLOTS;
