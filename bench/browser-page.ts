@@ -37,6 +37,47 @@ export function browserCpuMs(): number | null {
 
 
 /**
+ * CPU time (ms) used so far by each process below this one, by pid, from /proc; null where /proc is not available.
+ * Pair two snapshots with {@link cpuDeltaMs}: unlike {@link browserCpuMs}, processes that ended in between (e.g. the
+ * renderer of a closed browser context) do not make the difference negative.
+ */
+export function browserCpuByPid(): Map<number, number> | null {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return null;
+  }
+  const parent = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const e of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(e), Number(f[1]));
+      cpu.set(Number(e), ((Number(f[11]) + Number(f[12])) * 1000) / 100); // USER_HZ = 100 on Linux
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  const out = new Map<number, number>();
+  for (const [pid, ms] of cpu) {
+    let p: number | undefined = parent.get(pid);
+    while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p);
+    if (p === process.pid) out.set(pid, ms);
+  }
+  return out;
+}
+
+/** CPU ms used between two {@link browserCpuByPid} snapshots by the processes alive at the second; null without /proc. */
+export function cpuDeltaMs(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
  * In-page script `(timeoutMs) => Promise<number>`: waits for the viewer (`window.twin.viewer`, or a bare page's
  * `window.viewer`), then resolves with performance.now() once the globe and every shown tileset report loaded on 3
  * consecutive rendered frames. Turns continuous rendering on.

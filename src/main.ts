@@ -10,7 +10,7 @@ import { decodeViewState, encodeViewState, type ViewState } from './core/scene/v
 import type { SceneCatalog } from './core/scene/catalog.js';
 import type { TwinLayer } from './viewer/layers/TwinLayer.js';
 import './ui/app-shell.js';
-import { FloodController } from './viewer/flood/FloodController.js';
+import type { FloodController } from './viewer/flood/FloodController.js';
 
 /** What `window.twin` offers. */
 export interface TwinGlobal {
@@ -34,7 +34,7 @@ export interface TwinGlobal {
   hash(): string;
   /** Resolves when terrain and the initially visible tilesets' initial tiles rendered; never rejects. */
   ready: Promise<ReadyReport>;
-  /** The flood simulation tool. */
+  /** The flood simulation tool; its code loads after the first complete view, so it is there once `ready` resolved. */
   readonly flood: FloodController;
 }
 
@@ -54,6 +54,12 @@ document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
 if (lite) document.documentElement.style.setProperty('--twin-panel-blur', 'none');
 
 const twin = new TwinViewer({ container: 'cesium', sceneUrl, lite, lang });
+/** The flood tool's class: not needed for the first complete view, so its code loads once the viewer is ready. */
+let Flood: typeof FloodController | null = null;
+const floodLoaded: Promise<void> = twin.ready
+  .then(() => import('./viewer/flood/FloodController.js'))
+  .then((m) => void (Flood = m.FloodController))
+  .catch((err: Error) => twin.error(`flood: ${err.message}`));
 const app = document.createElement('twin-app') as HTMLElement & { twin: TwinViewer };
 app.twin = twin;
 document.body.appendChild(app);
@@ -72,15 +78,19 @@ window.twin = {
   state: () => twin.state(),
   setState: (s) => twin.setState(s),
   hash: () => encodeViewState(twin.state()),
-  ready: twin.ready,
+  ready: twin.ready.then(async (report) => {
+    await floodLoaded;
+    return report;
+  }),
   get flood() {
-    return FloodController.for(twin);
+    if (!Flood) throw new Error('twin.flood: the flood tool loads after the first complete view; await twin.ready first');
+    return Flood.for(twin);
   },
 };
 
 /** Share-link part of the flood tool (`&fl=<scenario>@<minute>`), empty without a run. */
 function floodHash(): string {
-  const v = FloodController.for(twin).hashValue();
+  const v = Flood?.for(twin).hashValue();
   return v ? `&fl=${encodeURIComponent(v).replace(/%3A/g, ':').replace(/%40/g, '@')}` : '';
 }
 
@@ -88,7 +98,7 @@ void (async () => {
   twin.hashExtras.push(floodHash);
   await twin.load(location.hash);
   const fl = new URLSearchParams(location.hash.slice(1)).get('fl');
-  if (fl) void FloodController.for(twin).applyHashValue(fl);
+  if (fl) void floodLoaded.then(() => Flood?.for(twin).applyHashValue(fl));
   // Keep the address bar's hash in step with the view, so reload / copy keeps it.
   let timer: number | undefined;
   twin.addEventListener('change', () => {

@@ -1,6 +1,8 @@
 /**
  * The benchmark's baseline: a bare CesiumJS page showing the same scene (terrain, ground imagery, the initially visible
  * tilesets) with the same render settings as the app, and nothing else. `twin bench` loads it and the app side by side.
+ * What the app sets that changes loading or rendering is set here alike: terrain without vertex normals (no lighting),
+ * depth test against terrain, lite settings, tilesets requested together.
  */
 import {
   Cartesian3,
@@ -39,16 +41,22 @@ async function main(): Promise<void> {
     infoBox: false,
     selectionIndicator: false,
     msaaSamples: lite ? 1 : 4,
-    terrainProvider: scene.terrain ? await CesiumTerrainProvider.fromUrl(new URL(scene.terrain.url, sceneUrl).href, { requestVertexNormals: true }) : undefined,
+    skyBox: lite ? false : undefined,
+    skyAtmosphere: lite ? false : undefined,
+    terrainProvider: scene.terrain ? await CesiumTerrainProvider.fromUrl(new URL(scene.terrain.url, sceneUrl).href, { requestVertexNormals: false }) : undefined,
   });
+  // The home view from the first frame on, as the app does (no globe-wide tiles first).
+  const h = scene.home;
+  viewer.camera.setView({
+    destination: Cartesian3.fromDegrees(h.lon, h.lat, h.height),
+    orientation: { heading: CesiumMath.toRadians(h.heading), pitch: CesiumMath.toRadians(h.pitch), roll: CesiumMath.toRadians(h.roll) },
+  });
+  viewer.scene.globe.depthTestAgainstTerrain = true;
   if (lite) {
-    if (viewer.scene.skyAtmosphere) viewer.scene.skyAtmosphere.show = false;
     viewer.scene.globe.showGroundAtmosphere = false;
     viewer.scene.fog.enabled = false;
     if (viewer.scene.sun) viewer.scene.sun.show = false;
     if (viewer.scene.moon) viewer.scene.moon.show = false;
-    const skyBox = viewer.scene.skyBox as { show: boolean } | undefined;
-    if (skyBox) skyBox.show = false;
   }
   for (const im of scene.imagery) {
     const provider = new UrlTemplateImageryProvider({
@@ -60,15 +68,10 @@ async function main(): Promise<void> {
     });
     viewer.imageryLayers.addImageryProvider(provider);
   }
-  for (const layer of scene.layers.filter((l) => l.visible && l.kind !== 'geojson')) {
-    const tileset = await Cesium3DTileset.fromUrl(new URL(layer.url, sceneUrl).href);
-    viewer.scene.primitives.add(tileset);
-  }
-  const h = scene.home;
-  viewer.camera.setView({
-    destination: Cartesian3.fromDegrees(h.lon, h.lat, h.height),
-    orientation: { heading: CesiumMath.toRadians(h.heading), pitch: CesiumMath.toRadians(h.pitch), roll: CesiumMath.toRadians(h.roll) },
-  });
+  const tilesets = scene.layers
+    .filter((l) => l.visible && l.kind !== 'geojson')
+    .map((l) => Cesium3DTileset.fromUrl(new URL(l.url, sceneUrl).href, { maximumScreenSpaceError: 16 }));
+  for (const tileset of await Promise.all(tilesets)) viewer.scene.primitives.add(tileset);
   (window as unknown as { viewer: Viewer }).viewer = viewer;
 }
 

@@ -5,7 +5,6 @@ import './search-box.js';
 import './layer-tree.js';
 import './style-panel.js';
 import './bim-panel.js';
-import './flood/flood-panel.js';
 import './inspector.js';
 import './toasts.js';
 import './live/live-panel.js';
@@ -16,6 +15,8 @@ import './live/timeline.js';
  * (right), toasts (bottom). Panels capture pointer events; the rest of the screen goes to the globe.
  */
 export class TwinApp extends TwinElement {
+  private floodPanelRequested = false;
+
   static override styles = [
     panelStyles,
     css`
@@ -81,6 +82,17 @@ export class TwinApp extends TwinElement {
       }
     `,
   ];
+
+  override willUpdate(): void {
+    super.willUpdate();
+    // The flood panel (and the flood tool behind it) is not needed for the first complete view: its code loads once
+    // the view is ready; <twin-flood-panel> below upgrades then (lit keeps the `twin` set on it meanwhile).
+    if (this.twin && !this.floodPanelRequested) {
+      this.floodPanelRequested = true;
+      const twin = this.twin;
+      void twin.ready.then(() => import('./flood/flood-panel.js')).catch((err: Error) => twin.error(`flood: ${err.message}`));
+    }
+  }
 
   override render() {
     if (!this.twin) return nothing;

@@ -39,6 +39,7 @@ import { BimController } from './bim/BimController.js';
 import { SiteLayer } from './sites/SiteLayer.js';
 import { SearchIndex, type SearchHit } from './search/searchIndex.js';
 import { GlobeReady } from './ready/GlobeReady.js';
+import { ViewComplete } from './ready/ViewComplete.js';
 import { Bookmarks } from './state/Bookmarks.js';
 import { resolveTemplateUrl } from './url.js';
 import { validateCatalog } from './scene/validateCatalog.js';
@@ -83,8 +84,11 @@ export interface SelectionInfo {
   found: boolean;
 }
 
-/** The search indexes and the live layers start at most this long after the catalog loaded (ms). */
-const DEFERRED_START_MS = 15_000;
+/**
+ * The sites, search indexes and live layers start once the view is complete (terrain, imagery and the visible tilesets'
+ * tiles loaded), or at most this long after the catalog loaded (ms), so they never compete with the first complete frame.
+ */
+const DEFERRED_START_MS = 30_000;
 
 /** Layer id used for selections of sites. */
 export const SITES_LAYER = 'sites';
@@ -166,6 +170,12 @@ export class TwinViewer extends EventTarget {
     }
     scene.globe.baseColor = Color.fromCssColorString('#0b1622');
     scene.globe.depthTestAgainstTerrain = true;
+    // Hidden until the catalog says which terrain to use (load() shows it): an ellipsoid globe rendered meanwhile would
+    // start Cesium's heightmap worker (about 20 scripts) and build tiles that are thrown away.
+    scene.globe.show = false;
+    // No frames until load() has requested the catalog's terrain and tilesets: a frame before that shows nothing and
+    // (compiling its shaders) would hold up the catalog's requests; it runs while they are under way instead.
+    this.viewer.useDefaultRenderLoop = false;
     this.layers = new LayerManager(this.viewer, this.i18n, {
       selection: () => this.sel,
       error: (m) => this.error(m),
@@ -208,7 +218,8 @@ export class TwinViewer extends EventTarget {
 
   /**
    * Loads scene.json and everything in it, then applies `initialHash` (a share link) if given. Resolves when the
-   * catalog is applied (not when tiles are loaded: see `ready`). Never throws: errors become toasts.
+   * catalog is applied (not when tiles are loaded: see `ready`). Never throws: errors become toasts. The viewer renders
+   * no frame before this is called (it starts rendering once the catalog's requests are under way).
    */
   async load(initialHash = ''): Promise<void> {
     let catalog: SceneCatalog;
@@ -218,6 +229,8 @@ export class TwinViewer extends EventTarget {
       catalog = validateCatalog(await res.json(), this.sceneUrl);
     } catch (err) {
       this.error(`${this.i18n.t('errorScene')}: ${(err as Error).message}`);
+      this.viewer.scene.globe.show = true;
+      this.viewer.useDefaultRenderLoop = true;
       this.resolveReady({ terrain: 'none', layers: {}, errors: [...this.errors] });
       return;
     }
@@ -239,10 +252,9 @@ export class TwinViewer extends EventTarget {
 
     const terrainReady = this.loadTerrain(catalog);
     for (const im of catalog.imagery) this.addSceneImagery(im);
-    this.sites.setSites(catalog.sites);
 
-    // Not needed for the first complete frame: the search indexes and the live layers start once the initial tiles
-    // are in (or after DEFERRED_START_MS at the latest), so they do not compete with tile loading.
+    // Not needed for the first complete frame: the sites, the search indexes and the live layers start once the view
+    // is complete (or after DEFERRED_START_MS at the latest), so they do not compete with tile loading.
     const searches: [string, string][] = [];
     const layerLoads = catalog.layers.map((spec) => {
       const vs = initial?.layers[spec.id];
@@ -254,6 +266,8 @@ export class TwinViewer extends EventTarget {
         return layer;
       });
     });
+    // Terrain, imagery and tileset requests are under way: render from now on.
+    this.viewer.useDefaultRenderLoop = true;
     const loaded = await Promise.all(layerLoads);
     this.updateReplacements();
     if (initial) {
@@ -261,9 +275,14 @@ export class TwinViewer extends EventTarget {
       await this.applyRest(initial);
     }
 
+    const catalogTime = performance.now();
     void (async () => {
       const initialTiles = Promise.all([terrainReady, ...loaded.filter((l) => l.visible && l.status === 'loaded').map((l) => l.initialLoad)]);
-      await Promise.race([initialTiles, new Promise((r) => setTimeout(r, DEFERRED_START_MS))]);
+      const deadline = new Promise((r) => setTimeout(r, Math.max(0, catalogTime + DEFERRED_START_MS - performance.now())));
+      await Promise.race([initialTiles.then(() => ViewComplete.wait(this.viewer, 3)), deadline]);
+      this.sites.setSites(catalog.sites);
+      // A share link may have selected a site before the sites existed.
+      if (this.sel?.layer === SITES_LAYER) this.sites.highlight(this.sel.id);
       void this.live.start(catalog);
       const searchLoads = searches.map(([id, url]) => this.loadSearch(id, url));
       const terrain = await terrainReady;
@@ -292,8 +311,8 @@ export class TwinViewer extends EventTarget {
         await GlobeReady.wait(this.viewer);
         return 'failed';
       }
-      globe.show = true;
     }
+    this.viewer.scene.globe.show = true;
     const err = await GlobeReady.wait(this.viewer);
     if (err) this.error(`${this.i18n.t('errorTerrain')}: ${err}`);
     return catalog.terrain ? (err ? 'failed' : 'loaded') : 'none';
