@@ -82,6 +82,44 @@ const CAMERAS: [number, number, number, number, number][] = [
 ];
 
 
+/**
+ * Where CPU profiles of the measured frames go (`TWIN_BENCH_PROFILE=<dir>`): one `.cpuprofile` per camera, state and
+ * round (Chrome DevTools' format), to see where the live layers' frame time goes. Unset: no profiling.
+ */
+const PROFILE_DIR = process.env.TWIN_BENCH_PROFILE || '';
+
+/**
+ * CPU time (ms) used so far by the browser's GPU process below this process (with software WebGL, SwiftShader runs
+ * every draw there: the cost of what is drawn, which the page's JS profile does not show); null without /proc.
+ */
+function gpuProcessCpuMs(): number | null {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return null;
+  }
+  const parent = new Map<number, number>();
+  const gpu = new Map<number, number>();
+  for (const e of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(e), Number(f[1]));
+      if (fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('--type=gpu-process')) gpu.set(Number(e), ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  let total = 0;
+  for (const [pid, ms] of gpu) {
+    let p: number | undefined = parent.get(pid);
+    while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p);
+    if (p === process.pid) total += ms;
+  }
+  return total;
+}
+
 async function setActive(page: Page, on: boolean): Promise<void> {
   await page.evaluate((v) => window.twin.twin.live.setActive(v), on);
   // Switched on, the stream first replays what was missed while off (no gap); measure after it is live again.
@@ -104,6 +142,12 @@ export async function run({ root, quick }: { root: string; quick: boolean }): Pr
   try {
     const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
     const page = await context.newPage();
+    const cdp = PROFILE_DIR ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      fs.mkdirSync(PROFILE_DIR, { recursive: true });
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    }
     page.on('pageerror', (e) => console.log('  pageerror:', e.message));
     await page.goto(`http://127.0.0.1:${port}/?lite=1&scene=${encodeURIComponent(EXTERNAL_SCENE_PREFIX + 'scene.json')}`);
     await page.waitForFunction(() => !!window.twin);
@@ -132,6 +176,8 @@ export async function run({ root, quick }: { root: string; quick: boolean }): Pr
       let recvMs = 0;
       const cpuOn: number[] = [];
       const cpuOff: number[] = [];
+      const gpuOn: number[] = [];
+      const gpuOff: number[] = [];
       for (let r = 0; r < rounds; r++) {
         // Alternate which state goes first in each round.
         for (const state of r % 2 === 0 ? [true, false] : [false, true]) {
@@ -140,9 +186,17 @@ export async function run({ root, quick }: { root: string; quick: boolean }): Pr
           await page.waitForTimeout(2500);
           const r0 = await page.evaluate(() => window.twin.twin.live.received);
           const t0 = Date.now();
+          if (cdp) await cdp.send('Profiler.start');
+          const g0 = gpuProcessCpuMs();
           const c0 = browserCpuMs();
           const d = (await page.evaluate(`${FRAME_INTERVALS}(${frames})`)) as number[];
           const c1 = browserCpuMs();
+          const g1 = gpuProcessCpuMs();
+          if (g0 !== null && g1 !== null) (state ? gpuOn : gpuOff).push((g1 - g0) / frames);
+          if (cdp) {
+            const { profile } = await cdp.send('Profiler.stop');
+            fs.writeFileSync(path.join(PROFILE_DIR, `live-frame-cam${ci + 1}-${state ? 'on' : 'off'}-r${r + 1}.cpuprofile`), JSON.stringify(profile));
+          }
           if (c0 !== null && c1 !== null) (state ? cpuOn : cpuOff).push((c1 - c0) / frames);
           if (state) {
             recvMs += Date.now() - t0;
@@ -166,6 +220,11 @@ export async function run({ root, quick }: { root: string; quick: boolean }): Pr
         const a = median(cpuOn);
         const b = median(cpuOff);
         rows.push({ bench: 'live-frame', metric: `browser CPU per frame (all processes), ${label}`, value: a, unit: 'ms', baseline: b, ratio: a / b, target: '≤ 1.10× live layers off', pass: a / b <= 1.1 });
+      }
+      if (gpuOn.length && gpuOff.length) {
+        const a = median(gpuOn);
+        const b = median(gpuOff);
+        rows.push({ bench: 'live-frame', metric: `GPU-process CPU per frame (the drawing), ${label}`, value: a, unit: 'ms', baseline: b, ratio: a / b });
       }
       rows.push(
         { bench: 'live-frame', metric: `per-round median ratios, ${label}`, value: median(onMed.map((x, i) => x / offMed[i])), unit: '×', target: `rounds: ${onMed.map((x, i) => (x / offMed[i]).toFixed(3)).join(' ')}` },

@@ -93,8 +93,7 @@ test('sensors appear coloured by their threshold state and the stream is connect
     const tw = window.twin.twin;
     const out: { id: string; state: string; color: string }[] = [];
     for (const s of window.twin.scene!.sites.filter((x) => x.kind === 'sensor')) {
-      const e = tw.sites.dataSource.entities.getById(`site:${s.id}`)!;
-      out.push({ id: s.id, state: tw.live.stateOf(s.id), color: e.point!.color!.getValue(window.twin.clock.currentTime).toCssHexString() });
+      out.push({ id: s.id, state: tw.live.stateOf(s.id), color: tw.sites.pointColor(s.id)! });
     }
     return out;
   });
@@ -102,7 +101,37 @@ test('sensors appear coloured by their threshold state and the stream is connect
   expect(symbols.length).toBeGreaterThan(10);
   for (const s of symbols) expect(s.color, s.id).toBe(COLORS[s.state]);
   expect(symbols.filter((s) => s.state !== 'unknown').length).toBeGreaterThan(10);
-  expect(await page.evaluate(() => window.twin.twin.sites.dataSource.clustering.enabled)).toBe(true);
+  expect(await page.evaluate(() => window.twin.twin.sites.clustering)).toBe(true);
+});
+
+test('far away, nearby sites are drawn as one symbol with their count and worst colour; a click on it zooms in', async () => {
+  const far = await page.evaluate(async () => {
+    const tw = window.twin.twin;
+    const [w, s, e, n] = window.twin.scene!.rectangle;
+    tw.setCamera({ lon: (w + e) / 2, lat: (s + n) / 2, height: 9000, heading: 0, pitch: -89, roll: 0 });
+    await new Promise((r) => setTimeout(r, 1500));
+    return {
+      clusters: tw.sites.clusterSymbols().map((c) => ({ ...c, memberColors: c.siteIds.map((id) => tw.sites.pointColor(id)!), hidden: c.siteIds.every((id) => tw.sites.isClustered(id) && !tw.sites.labelShown(id)) })),
+      height: tw.viewer.camera.positionCartographic.height,
+    };
+  });
+  expect(far.clusters.length).toBeGreaterThan(0);
+  const RANK: Record<string, number> = { '#ff3b4e': 3, '#ffc21a': 2, '#3ee08f': 1 };
+  for (const c of far.clusters) {
+    expect(c.siteIds.length).toBeGreaterThanOrEqual(3);
+    expect(c.text).toBe(String(c.siteIds.length));
+    expect(c.hidden, 'clustered sites draw neither their point nor their label').toBe(true);
+    const worst = c.memberColors.reduce((a, b) => ((RANK[b] ?? 0) > (RANK[a] ?? 0) ? b : a));
+    expect(c.color).toBe((RANK[worst] ?? 0) > 0 ? worst : '#19e3ff');
+  }
+  const biggest = far.clusters.reduce((a, b) => (b.siteIds.length > a.siteIds.length ? b : a));
+  const pos = await page.evaluate((c) => window.twin.twin.toWindow(c.lon, c.lat, c.height), biggest);
+  expect(pos).toBeTruthy();
+  await page.mouse.click(pos!.x, pos!.y);
+  await expect.poll(() => page.evaluate(() => window.twin.twin.viewer.camera.positionCartographic.height), { timeout: 30_000 }).toBeLessThan(far.height / 2);
+  // The click zoomed in, it selected nothing. (The zoom flight must not carry on into the next test's camera.)
+  expect(await page.evaluate(() => window.twin.selection)).toBeNull();
+  await page.evaluate(() => window.twin.twin.viewer.camera.cancelFlight());
 });
 
 test('clicking a sensor shows its value, unit, time and a 24 h chart from history', async () => {
@@ -116,6 +145,8 @@ test('clicking a sensor shows its value, unit, time and a 24 h chart from histor
   expect(pos).toBeTruthy();
   await page.mouse.click(pos!.x, pos!.y);
   await expect.poll(() => page.evaluate(() => window.twin.selection)).toEqual({ layer: 'sites', id: SENSOR });
+  // Near by, the sensor's own label is drawn and shows its live value with the unit.
+  await expect.poll(() => page.evaluate((id) => (window.twin.twin.sites.labelShown(id) ? window.twin.twin.sites.labelText(id) : null), SENSOR)).toMatch(/\n-?\d+(\.\d+)? kPa$/);
   const card = page.getByTestId('sensor-card');
   await expect(card).toBeVisible();
   await expect(page.getByTestId('sensor-unit')).toHaveText('kPa');
@@ -188,6 +219,10 @@ test('drones fly with a model, a trail and a telemetry panel', async () => {
     return { model: !!e.model, trail: window.twin.twin.live.trailVertices(k).length, points: window.twin.twin.live.trails.get(k)?.length ?? 0 };
   }, key);
   expect(info.model).toBe(true);
+  // Its label (on the label overlay) names it with battery and flight mode.
+  await expect
+    .poll(() => page.evaluate((k) => window.twin.twin.sites.labels.group('drones').map((l) => l.text).find((t) => t.startsWith(`${k.split('/').pop()} `)), key))
+    .toMatch(/^\S+ \d+% \S+/);
   // The trail is drawn as a fixed-size polyline (a flying drone's positions are all distinct).
   expect(info.trail).toBeGreaterThan(5);
   expect(info.points).toBeGreaterThan(5);

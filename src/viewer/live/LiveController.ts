@@ -6,25 +6,19 @@
  */
 import {
   BoundingSphere,
-  Cartesian2,
   Cartesian3,
   Color,
   ColorMaterialProperty,
   ConstantPositionProperty,
   ConstantProperty,
   CustomDataSource,
-  DistanceDisplayCondition,
   HeadingPitchRange,
   HeadingPitchRoll,
-  LabelStyle,
   Math as CesiumMath,
   Matrix4,
-  NearFarScalar,
   PolylineCollection,
   Transforms,
-  VerticalOrigin,
   type Entity,
-  type LabelGraphics,
   type Polyline,
 } from 'cesium';
 import type { SceneCatalog, SiteSpec } from '../../core/scene/catalog.js';
@@ -40,14 +34,16 @@ import type { TwinViewer } from '../TwinViewer.js';
 import { liveT } from './strings.js';
 import { VideoProjection } from './VideoProjection.js';
 import { fixedTrail, TRAIL_VERTICES } from './trailLine.js';
+import type { OverlayLabel, OverlayStyle } from '../sites/LabelOverlay.js';
 
-/** Sensor labels show values only up to this distance from the camera (m); SiteLayer hides labels beyond 1200 m. */
-const LABEL_RANGE_M = 1300;
 /**
- * At most this many sensor labels show live values: the nearest ones in view. Farther labels show the name only, so a
+ * At most this many sensor labels show live values: the nearest ones drawn (SiteLayer draws labels only in view and
+ * within its LABEL_RANGE_M). Farther labels show the name only, so a
  * street view over hundreds of sensors neither clutters nor rebuilds hundreds of glyph runs a second.
  */
 const MAX_VALUE_LABELS = 40;
+/** Drone labels (name, battery, mode) on the sites' label overlay: 11 px light cyan, 24 px above the model. */
+const DRONE_LABEL: OverlayStyle = { fontPx: 11, fill: '#b9f2ff', outlinePx: 3, offsetPx: 24, baseline: 'bottom', near: 300, far: 5000, farScale: 0.6, maxDistance: 6000 };
 /** The panels (alarm list, sensor and drone cards) refresh at most this often from stream data (ms). */
 const UPDATE_INTERVAL_MS = 1000;
 
@@ -135,15 +131,13 @@ export class LiveController extends EventTarget {
   private readonly latest = new Map<number, LiveValue>();
   private readonly siteDs = new Map<string, DatastreamMeta[]>();
   private readonly droneEntities = new Map<string, Entity>();
+  private readonly droneLabels = new Map<string, OverlayLabel>();
   private readonly cameraEntities = new Map<string, { entity: Entity; spec: CameraSpec }>();
   private readonly shownState = new Map<string, AlarmState>();
-  /** Label text last set per site / drone (labels are rebuilt by Cesium only when it changes). */
-  private readonly shownText = new Map<string, string>();
   /** Newest trail time drawn per drone (-1: cleared). */
   private readonly shownTrail = new Map<string, number>();
   private readonly trailLine = new Map<string, Polyline>();
   private readonly droneDs = new Map<string, { telemetry?: DatastreamMeta; battery?: DatastreamMeta }>();
-  private readonly sitePos = new Map<string, Cartesian3>();
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
   private updateTimer: ReturnType<typeof setTimeout> | undefined;
   private lastUpdate = -Infinity;
@@ -165,11 +159,9 @@ export class LiveController extends EventTarget {
     void twin.viewer.dataSources.add(this.dataSource);
     twin.viewer.scene.primitives.add(this.trailLines);
     twin.i18n.addEventListener('change', () => this.render(true));
-    twin.viewer.camera.moveEnd.addEventListener(() => {
-      this.updateViewport();
-      // Sensors that came into label range show their current values.
-      this.scheduleRender();
-    });
+    twin.viewer.camera.moveEnd.addEventListener(() => this.updateViewport());
+    // Sensors whose labels came into view show their current values.
+    twin.sites.addEventListener('view', () => this.scheduleRender());
   }
 
   /** Resolves once the datastream list is loaded (or known to be unavailable). */
@@ -542,38 +534,29 @@ export class LiveController extends EventTarget {
   }
 
   /**
-   * Updates sensor colours (on state change only) and value labels (only for sensors in view and within label range,
-   * and only when the text changed), drone poses, labels and trails, camera colours; fires `update`.
+   * Updates sensor colours (SiteLayer redraws a point only when its colour changed) and value labels (only for the
+   * sensors whose labels are drawn, and only when the text changed), drone poses, labels and trails, camera colours;
+   * fires `update`.
    */
   render(force: boolean): void {
     const sites = this.twin.sites;
-    const camera = this.twin.viewer.camera;
-    const cull = camera.frustum.computeCullingVolume(camera.positionWC, camera.directionWC, camera.upWC);
-    const sphere = new BoundingSphere(undefined, 10);
-    const rangeSq = LABEL_RANGE_M * LABEL_RANGE_M;
-    const labels: { siteId: string; label: LabelGraphics; name: string; value: string; dist2: number }[] = [];
+    const drawn = new Map<string, number>();
+    for (const l of sites.labelledSites()) drawn.set(l.siteId, l.dist2);
+    const labels: { siteId: string; name: string; value: string; dist2: number }[] = [];
     for (const [siteId, list] of this.siteDs) {
       const d = list[0];
-      const entity = sites.dataSource.entities.getById(`site:${siteId}`);
       const spec = sites.get(siteId);
-      if (!entity || !spec) continue;
+      if (!spec) continue;
       if (d.layer === 'sensor') {
         const v = this.current(d.id);
         const state = classify(v?.result, d.thresholds);
-        if (force || this.shownState.get(siteId) !== state) {
-          this.shownState.set(siteId, state);
-          if (entity.point) entity.point.color = new ConstantProperty(Color.fromCssColorString(ALARM_COLORS[state]));
-        }
-        if (!entity.label) continue;
-        let pos = this.sitePos.get(siteId);
-        if (!pos) this.sitePos.set(siteId, (pos = Cartesian3.fromDegrees(spec.lon, spec.lat, spec.height)));
-        // A label out of range or out of view is hidden: rebuilding its glyphs every second would be wasted work.
-        sphere.center = pos;
-        const dist2 = Cartesian3.distanceSquared(pos, camera.positionWC);
-        const visible = dist2 <= rangeSq && cull.computeVisibility(sphere) !== -1;
-        if (!force && !visible) continue;
+        // The state's rank colours a cluster by its worst sensor.
+        sites.setColor(siteId, ALARM_COLORS[state], ALARM_RANK[state]);
+        // A label not drawn keeps its text until it is: rebuilding its glyphs every second would be wasted work.
+        const dist2 = drawn.get(siteId);
+        if (!force && dist2 === undefined) continue;
         const name = this.twin.i18n.text(spec.name, spec.id);
-        labels.push({ siteId, label: entity.label, name, value: v ? `\n${formatNumber(v.result)} ${d.unit}` : '', dist2: visible ? dist2 : Infinity });
+        labels.push({ siteId, name, value: v ? `\n${formatNumber(v.result)} ${d.unit}` : '', dist2: dist2 ?? Infinity });
       } else if (d.layer === 'camera') {
         const status = String(this.current(d.id)?.result ?? '');
         const cam = this.cameraEntities.get(siteId);
@@ -585,14 +568,8 @@ export class LiveController extends EventTarget {
       }
     }
     labels.sort((a, b) => a.dist2 - b.dist2);
-    labels.forEach((l, i) => {
-      const text = i < MAX_VALUE_LABELS && l.dist2 !== Infinity ? l.name + l.value : l.name;
-      // Forced: the site layer may have relabelled (language change) behind our back.
-      if (force || this.shownText.get(l.siteId) !== text) {
-        this.shownText.set(l.siteId, text);
-        l.label.text = new ConstantProperty(text);
-      }
-    });
+    labels.forEach((l, i) => sites.setLabelText(l.siteId, i < MAX_VALUE_LABELS && l.dist2 !== Infinity ? l.name + l.value : l.name));
+    let movedLabels = false;
     for (const [key, entity] of this.droneEntities) {
       this.updateTrail(key, force);
       const { telemetry } = this.droneStreams(key);
@@ -606,12 +583,14 @@ export class LiveController extends EventTarget {
       entity.orientation = new ConstantProperty(
         Transforms.headingPitchRollQuaternion(pos, new HeadingPitchRoll(CesiumMath.toRadians(v.heading - 90), CesiumMath.toRadians(v.pitch), CesiumMath.toRadians(v.roll))),
       );
-      const text = `${key.split('/').pop()} ${Math.round(v.battery)}% ${v.mode}`;
-      if (entity.label && this.shownText.get(`drone:${key}`) !== text) {
-        this.shownText.set(`drone:${key}`, text);
-        entity.label.text = new ConstantProperty(text);
+      const label = this.droneLabels.get(key);
+      if (label) {
+        Cartesian3.clone(pos, label.position);
+        label.text = `${key.split('/').pop()} ${Math.round(v.battery)}% ${v.mode}`;
+        movedLabels = true;
       }
     }
+    if (movedLabels) this.twin.sites.labels.invalidate();
     this.twin.viewer.scene.requestRender();
     if (force) this.emit('update');
     else this.emitThrottled();
@@ -677,25 +656,15 @@ export class LiveController extends EventTarget {
         id: `drone:${key}`,
         position: new ConstantPositionProperty(Cartesian3.fromDegrees(d.lon, d.lat, d.height)),
         model: { uri, minimumPixelSize: 40, maximumScale: 400 },
-        label: {
-          text: key,
-          font: '11px sans-serif',
-          style: LabelStyle.FILL_AND_OUTLINE,
-          outlineWidth: 3,
-          outlineColor: Color.BLACK,
-          fillColor: Color.fromCssColorString('#b9f2ff'),
-          verticalOrigin: VerticalOrigin.BOTTOM,
-          pixelOffset: new Cartesian2(0, -24),
-          scaleByDistance: new NearFarScalar(300, 1, 5000, 0.6),
-          distanceDisplayCondition: new DistanceDisplayCondition(0, 6000),
-          disableDepthTestDistance: Number.POSITIVE_INFINITY,
-        },
       });
       this.droneEntities.set(key, entity);
+      this.droneLabels.set(key, { position: Cartesian3.fromDegrees(d.lon, d.lat, d.height), text: key });
       const line = this.trailLines.add({ positions: [], width: 2, show: false, id: entity });
-      line.material.uniforms.color = Color.fromCssColorString('#19e3ff').withAlpha(0.85);
+      // Opaque: a translucent trail would switch on the scene's order-independent translucency passes every frame.
+      line.material.uniforms.color = Color.fromCssColorString('#19e3ff');
       this.trailLine.set(key, line);
     }
+    this.twin.sites.labels.setGroup('drones', DRONE_LABEL, [...this.droneLabels.values()]);
   }
 
   private buildCameras(sites: SiteSpec[]): void {
@@ -783,27 +752,9 @@ export class LiveController extends EventTarget {
     });
   }
 
+  /** Sensors are grouped when close on screen; a cluster takes the colour of its worst state (see render). */
   private enableClustering(): void {
-    const c = this.twin.sites.dataSource.clustering;
-    c.enabled = true;
-    c.pixelRange = 24;
-    c.minimumClusterSize = 3;
-    c.clusterEvent.addEventListener((entities: Entity[], cluster: { label: { show: boolean; text: string }; billboard: { show: boolean }; point: { show: boolean; color: Color; pixelSize: number; outlineColor: Color; outlineWidth: number } }) => {
-      let worst: AlarmState = 'unknown';
-      for (const e of entities) {
-        const id = this.twin.sites.siteIdOf(e);
-        const st = id ? (this.shownState.get(id) ?? 'unknown') : 'unknown';
-        if (ALARM_RANK[st] > ALARM_RANK[worst]) worst = st;
-      }
-      cluster.billboard.show = false;
-      cluster.point.show = true;
-      cluster.point.pixelSize = 18;
-      cluster.point.color = Color.fromCssColorString(worst === 'unknown' ? '#19e3ff' : ALARM_COLORS[worst]);
-      cluster.point.outlineColor = Color.BLACK;
-      cluster.point.outlineWidth = 2;
-      cluster.label.show = true;
-      cluster.label.text = String(entities.length);
-    });
+    this.twin.sites.clustering = true;
   }
 
   /**
@@ -812,8 +763,9 @@ export class LiveController extends EventTarget {
    */
   pick(picked: unknown): SelectionState | 'handled' | undefined {
     const id = (picked as { id?: unknown } | undefined)?.id;
-    if (Array.isArray(id)) {
-      const pos = id.map((e: Entity) => e.position?.getValue(this.twin.viewer.clock.currentTime)).filter((p): p is Cartesian3 => !!p);
+    const cluster = this.twin.sites.clusterOf(id);
+    if (cluster) {
+      const pos = cluster.positions as Cartesian3[];
       if (pos.length) {
         const sphere = BoundingSphere.fromPoints(pos);
         this.twin.viewer.camera.flyToBoundingSphere(sphere, { offset: new HeadingPitchRange(0, CesiumMath.toRadians(-45), Math.max(300, sphere.radius * 3)), duration: 1 });
@@ -876,6 +828,7 @@ export class LiveController extends EventTarget {
     this.isActive = active;
     this.dataSource.show = active;
     this.trailLines.show = active;
+    this.twin.sites.labels.setGroupVisible('drones', active);
     this.twin.sites.setVisible(active);
     if (this.mode === 'live' && this.stream) {
       if (active) {
