@@ -4,44 +4,24 @@ import fs from 'node:fs';
 /**
  * CPU time (ms) used so far by every process below this one (the browser's renderer, GPU and other processes), from
  * /proc; null where /proc is not available. Unlike frame intervals it measures work done, not time waited for a core,
- * so it holds up on a loaded machine.
+ * so it holds up on a loaded machine. `cmdlineIncludes` keeps only processes whose command line contains it (e.g.
+ * `--type=gpu-process`: with software WebGL, SwiftShader runs every draw there).
  */
-export function browserCpuMs(): number | null {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return null;
-  }
-  const hz = 100; // USER_HZ on Linux
-  const parent = new Map<number, number>();
-  const cpu = new Map<number, number>();
-  for (const e of entries) {
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(e), Number(f[1]));
-      cpu.set(Number(e), ((Number(f[11]) + Number(f[12])) * 1000) / hz);
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
+export function browserCpuMs(cmdlineIncludes?: string): number | null {
+  const byPid = browserCpuByPid(cmdlineIncludes);
+  if (!byPid) return null;
   let total = 0;
-  for (const [pid, ms] of cpu) {
-    let p: number | undefined = parent.get(pid);
-    while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p);
-    if (p === process.pid) total += ms;
-  }
+  for (const ms of byPid.values()) total += ms;
   return total;
 }
 
-
 /**
- * CPU time (ms) used so far by each process below this one, by pid, from /proc; null where /proc is not available.
- * Pair two snapshots with {@link cpuDeltaMs}: unlike {@link browserCpuMs}, processes that ended in between (e.g. the
- * renderer of a closed browser context) do not make the difference negative.
+ * CPU time (ms) used so far by each process below this one, by pid, from /proc (optionally only those whose command
+ * line contains `cmdlineIncludes`); null where /proc is not available. Pair two snapshots with {@link cpuDeltaMs}:
+ * unlike {@link browserCpuMs}, processes that ended in between (e.g. the renderer of a closed browser context) do not
+ * make the difference negative.
  */
-export function browserCpuByPid(): Map<number, number> | null {
+export function browserCpuByPid(cmdlineIncludes?: string): Map<number, number> | null {
   let entries: string[];
   try {
     entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
@@ -55,6 +35,7 @@ export function browserCpuByPid(): Map<number, number> | null {
       const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parent.set(Number(e), Number(f[1]));
+      if (cmdlineIncludes !== undefined && !fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(cmdlineIncludes)) continue;
       cpu.set(Number(e), ((Number(f[11]) + Number(f[12])) * 1000) / 100); // USER_HZ = 100 on Linux
     } catch {
       /* the process ended meanwhile */

@@ -92,33 +92,7 @@ const PROFILE_DIR = process.env.TWIN_BENCH_PROFILE || '';
  * CPU time (ms) used so far by the browser's GPU process below this process (with software WebGL, SwiftShader runs
  * every draw there: the cost of what is drawn, which the page's JS profile does not show); null without /proc.
  */
-function gpuProcessCpuMs(): number | null {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return null;
-  }
-  const parent = new Map<number, number>();
-  const gpu = new Map<number, number>();
-  for (const e of entries) {
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(e), Number(f[1]));
-      if (fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('--type=gpu-process')) gpu.set(Number(e), ((Number(f[11]) + Number(f[12])) * 1000) / 100);
-    } catch {
-      /* the process ended meanwhile */
-    }
-  }
-  let total = 0;
-  for (const [pid, ms] of gpu) {
-    let p: number | undefined = parent.get(pid);
-    while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p);
-    if (p === process.pid) total += ms;
-  }
-  return total;
-}
+const gpuProcessCpuMs = (): number | null => browserCpuMs('--type=gpu-process');
 
 async function setActive(page: Page, on: boolean): Promise<void> {
   await page.evaluate((v) => window.twin.twin.live.setActive(v), on);
