@@ -11,22 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchRow } from '../src/cli/bench.js';
 import { FloodSimulation } from '../src/core/flood/simulation.js';
-import type { FloodConfig } from '../src/core/flood/config.js';
 import { ensureAppBuilt, startServer } from '../src/server/cli-start.js';
 import { launchChromium } from '../tests/browser/chromium.js';
+import { benchConfig } from './flood-terrain.js';
 
 /** Short description. */
 export const title = 'Flood engine on WebGPU: cell updates/s at 250k and 1M cells vs the CPU engine on one core (same run)';
 
-/** bench/flood.bench.ts's terrain and model (the page builds the same one). */
-function benchConfig(n: number): FloodConfig {
-  const dx = 2;
-  const data = new Float32Array(n * n);
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) data[r * n + c] = 0.005 * (n - c) * dx + 0.4 * Math.sin((r * dx) / 40) * Math.cos((c * dx) / 55);
-  let zmax = -Infinity;
-  for (const v of data) zmax = Math.max(zmax, v);
-  return { dem: { ncols: n, nrows: n, xll: 0, yll: 0, cellSize: dx, data }, manning: 0.03, rain: 50, initialLevel: zmax - 1 };
-}
 
 /** Cell updates per CPU second of the one-thread CPU engine (WebAssembly) after 5 warm-up steps. */
 function cpuRate(n: number, budgetUs: number): number {

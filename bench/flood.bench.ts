@@ -13,18 +13,11 @@ import { ReferenceFlood } from '../src/core/flood/reference.js';
 import { createNodeParallelFlood, nodeFloodWorkers } from '../src/server/flood/parallel-node.js';
 import { ParallelFloodSimulation } from '../src/core/flood/parallel/parallel.js';
 import type { FloodConfig } from '../src/core/flood/config.js';
-import type { Grid } from '../src/core/grid/grid.js';
+import { benchTerrain as terrain } from './flood-terrain.js';
 
 /** Short description. */
 export const title = '2D flood engine (local inertial): cell updates/s, one core (WebAssembly, JavaScript) and two workers; storm hour on 1 km² at 2 m';
 
-/** Synthetic terrain: a 0.5 % slope to the east with undulations (depressions, ridges). */
-function terrain(n: number, dx: number): Grid {
-  const data = new Float32Array(n * n);
-  for (let r = 0; r < n; r++)
-    for (let c = 0; c < n; c++) data[r * n + c] = 0.005 * (n - c) * dx + 0.4 * Math.sin((r * dx) / 40) * Math.cos((c * dx) / 55);
-  return { ncols: n, nrows: n, xll: 0, yll: 0, cellSize: dx, data };
-}
 
 /** CPU time of the whole process, all threads (µs). */
 const cpuNow = () => {

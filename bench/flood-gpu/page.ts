@@ -8,6 +8,7 @@ import { FloodSimulation } from '../../src/core/flood/simulation.js';
 import type { FloodConfig } from '../../src/core/flood/config.js';
 import type { Grid } from '../../src/core/grid/grid.js';
 import type { TimeSeries } from '../../src/core/formats/csv.js';
+import { benchConfig } from '../flood-terrain.js';
 import { GpuFloodSimulation, describeAdapter, requestFloodDevice } from '../../src/viewer/flood/gpu/GpuFloodSimulation.js';
 
 const grid = (ncols: number, nrows: number, dx: number, f: (x: number, y: number, c: number, r: number) => number): Grid => {
@@ -237,15 +238,6 @@ async function stepsCompare(counts: number[], fused?: boolean) {
   return out;
 }
 
-/** The benchmark terrain of bench/flood.bench.ts: a 0.5 % slope east with undulations, n × n cells of 2 m. */
-function benchConfig(n: number): FloodConfig {
-  const dx = 2;
-  const data = new Float32Array(n * n);
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) data[r * n + c] = 0.005 * (n - c) * dx + 0.4 * Math.sin((r * dx) / 40) * Math.cos((c * dx) / 55);
-  let zmax = -Infinity;
-  for (const v of data) zmax = Math.max(zmax, v);
-  return { dem: { ncols: n, nrows: n, xll: 0, yll: 0, cellSize: dx, data }, manning: 0.03, rain: 50, initialLevel: zmax - 1 };
-}
 
 /**
  * Cell updates per second of the GPU engine on the bench terrain (n × n): 4 warm-up steps, then batches of steps

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterScreenPoints } from '../../src/viewer/sites/screenClusters.js';
+import { clusterScreenPoints } from '../../src/core/geometry/screenClusters.js';
 
 /** Brute force reference of the same greedy rule (quadratic), to check the hash-grid version against. */
 function reference(xs: number[], ys: number[], range: number, minSize: number): { clusters: number[][]; singles: number[] } {

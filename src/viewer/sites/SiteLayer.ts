@@ -16,7 +16,7 @@ import {
 } from 'cesium';
 import type { SiteKind, SiteSpec } from '../../core/scene/catalog.js';
 import type { I18n } from '../i18n/I18n.js';
-import { clusterScreenPoints } from './screenClusters.js';
+import { clusterScreenPoints } from '../../core/geometry/screenClusters.js';
 import { LabelOverlay, type OverlayLabel, type OverlayStyle } from './LabelOverlay.js';
 
 /** Point colour of each site kind (also the legend's). */
