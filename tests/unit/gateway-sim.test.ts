@@ -89,6 +89,31 @@ describe('simulator', () => {
     }
   });
 
+  it('drone altitude in cruise varies smoothly (gusts over seconds, not metres per 5 Hz sample)', () => {
+    const sim = new Simulator(streams, { seed: 5 }, T0);
+    const p = plans.find((x) => x.key === 'port-1/drone1/telemetry')!;
+    let prev = sim.drone(p, T0);
+    let cruise = 0;
+    let maxStep = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let t = T0 + 200; t < T0 + 3600_000; t += 200) {
+      const cur = sim.drone(p, t);
+      if (cur.mode === 'patrol' && prev.mode === 'patrol') {
+        cruise++;
+        maxStep = Math.max(maxStep, Math.abs(cur.height - prev.height));
+        lo = Math.min(lo, cur.height);
+        hi = Math.max(hi, cur.height);
+      }
+      prev = cur;
+    }
+    expect(cruise).toBeGreaterThan(1000);
+    expect(maxStep).toBeLessThan(0.5);
+    // Still some life in it: the altitude wanders by decimetres, not a flat line.
+    expect(hi - lo).toBeGreaterThan(0.3);
+    expect(hi - lo).toBeLessThan(6);
+  });
+
   it('has storms: rain is mostly zero with occasional showers', () => {
     let wet = 0;
     let n = 0;

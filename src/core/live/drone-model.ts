@@ -1,6 +1,6 @@
 /**
  * A small quadcopter model generated in code as glTF 2.0 (JSON with an embedded buffer): a body, two crossed arms,
- * four rotor discs and a nose block marking the front. glTF axes: +Y up, +Z forward (Cesium turns +Z into the
+ * four rotor discs and a nose block marking the front, in one primitive (vertex colours: one draw call per drone). glTF axes: +Y up, +Z forward (Cesium turns +Z into the
  * model's heading direction). Pure TypeScript; works offline (the buffer is a data: URI).
  */
 
@@ -46,25 +46,26 @@ export function droneGltf(bodyColor: [number, number, number, number] = [0.75, 0
       [0, -0.6],
     ].map(([x, z]): Box => ({ c: [x, 0.07, z], s: [0.42, 0.02, 0.42], m: 1 })),
   ];
-  // Two primitives (one per material), each its own position/normal/index ranges in one buffer.
-  const prims: { pos: number[]; nor: number[]; idx: number[] }[] = [
-    { pos: [], nor: [], idx: [] },
-    { pos: [], nor: [], idx: [] },
-  ];
+  // One primitive (one draw call per drone): the two colours are vertex colours (COLOR_0) under one white material.
+  const colors = [bodyColor, noseColor];
+  const pos: number[] = [];
+  const nor: number[] = [];
+  const col: number[] = [];
+  const idx: number[] = [];
   for (const b of boxes) {
-    const p = prims[b.m];
     for (const f of FACES) {
-      const base = p.pos.length / 3;
+      const base = pos.length / 3;
       for (const [su, sv] of [
         [-1, -1],
         [1, -1],
         [1, 1],
         [-1, 1],
       ]) {
-        for (let i = 0; i < 3; i++) p.pos.push(b.c[i] + (f.n[i] * b.s[i]) / 2 + (su * f.u[i] * b.s[i]) / 2 + (sv * f.v[i] * b.s[i]) / 2);
-        p.nor.push(...f.n);
+        for (let i = 0; i < 3; i++) pos.push(b.c[i] + (f.n[i] * b.s[i]) / 2 + (su * f.u[i] * b.s[i]) / 2 + (sv * f.v[i] * b.s[i]) / 2);
+        nor.push(...f.n);
+        col.push(colors[b.m][0], colors[b.m][1], colors[b.m][2], colors[b.m][3]);
       }
-      p.idx.push(base, base + 1, base + 2, base, base + 2, base + 3);
+      idx.push(base, base + 1, base + 2, base, base + 2, base + 3);
     }
   }
   const chunks: Uint8Array[] = [];
@@ -80,17 +81,13 @@ export function droneGltf(bodyColor: [number, number, number, number] = [0.75, 0
     offset += padded.length;
     return bufferViews.length - 1;
   };
-  const primitives = prims.map((p, m) => {
-    const pos = new Float32Array(p.pos);
-    const min = [0, 1, 2].map((i) => Math.min(...p.pos.filter((_, j) => j % 3 === i)));
-    const max = [0, 1, 2].map((i) => Math.max(...p.pos.filter((_, j) => j % 3 === i)));
-    accessors.push({ bufferView: addView(pos, 34962), componentType: 5126, count: pos.length / 3, type: 'VEC3', min, max });
-    const posAcc = accessors.length - 1;
-    accessors.push({ bufferView: addView(new Float32Array(p.nor), 34962), componentType: 5126, count: p.nor.length / 3, type: 'VEC3' });
-    const norAcc = accessors.length - 1;
-    accessors.push({ bufferView: addView(new Uint16Array(p.idx), 34963), componentType: 5123, count: p.idx.length, type: 'SCALAR' });
-    return { attributes: { POSITION: posAcc, NORMAL: norAcc }, indices: accessors.length - 1, material: m, mode: 4 };
-  });
+  const min = [0, 1, 2].map((i) => Math.min(...pos.filter((_, j) => j % 3 === i)));
+  const max = [0, 1, 2].map((i) => Math.max(...pos.filter((_, j) => j % 3 === i)));
+  accessors.push({ bufferView: addView(new Float32Array(pos), 34962), componentType: 5126, count: pos.length / 3, type: 'VEC3', min, max });
+  accessors.push({ bufferView: addView(new Float32Array(nor), 34962), componentType: 5126, count: nor.length / 3, type: 'VEC3' });
+  accessors.push({ bufferView: addView(new Float32Array(col), 34962), componentType: 5126, count: col.length / 4, type: 'VEC4' });
+  accessors.push({ bufferView: addView(new Uint16Array(idx), 34963), componentType: 5123, count: idx.length, type: 'SCALAR' });
+  const primitives = [{ attributes: { POSITION: 0, NORMAL: 1, COLOR_0: 2 }, indices: 3, material: 0, mode: 4 }];
   const all = new Uint8Array(offset);
   let o = 0;
   for (const c of chunks) {
@@ -103,10 +100,7 @@ export function droneGltf(bodyColor: [number, number, number, number] = [0.75, 0
     scenes: [{ nodes: [0] }],
     nodes: [{ mesh: 0, name: 'drone' }],
     meshes: [{ name: 'quadcopter', primitives }],
-    materials: [
-      { name: 'body', pbrMetallicRoughness: { baseColorFactor: bodyColor, metallicFactor: 0.2, roughnessFactor: 0.6 } },
-      { name: 'nose', pbrMetallicRoughness: { baseColorFactor: noseColor, metallicFactor: 0, roughnessFactor: 0.7 } },
-    ],
+    materials: [{ name: 'drone', pbrMetallicRoughness: { baseColorFactor: [1, 1, 1, 1], metallicFactor: 0.1, roughnessFactor: 0.65 } }],
     accessors,
     bufferViews,
     buffers: [{ byteLength: all.length, uri: `data:application/octet-stream;base64,${base64(all)}` }],

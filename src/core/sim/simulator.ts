@@ -70,6 +70,17 @@ function gauss(...xs: number[]): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
+/**
+ * Smooth (correlated) standard-normal-ish noise in time: seeded deviates at knots every `periodMs`, joined by a cosine
+ * ease, so consecutive samples differ by a small step (a gust lifts a drone over seconds; it does not teleport it).
+ */
+function smoothGauss(t: number, periodMs: number, ...xs: number[]): number {
+  const u = t / periodMs;
+  const j = Math.floor(u);
+  const w = (1 - Math.cos(Math.PI * (u - j))) / 2;
+  return gauss(...xs, j) * (1 - w) + gauss(...xs, j + 1) * w;
+}
+
 function strHash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
@@ -313,21 +324,22 @@ export class Simulator {
     const x = x0 + (x1 - x0) * f;
     const y = y0 + (y1 - y0) * f;
     const heading = ((Math.atan2(x1 - x0, y1 - y0) * 180) / Math.PI + 360) % 360;
-    // Bank into the next turn near the end of a segment; pitch forward with speed; a little gust noise.
+    // Bank into the next turn near the end of a segment; pitch forward with speed; gusts as smooth noise over seconds
+    // (altitude ±0.6 m, attitude ±0.5–0.8°) plus a few centimetres of sensor noise per 5 Hz sample.
     const nextI = Math.min(i + 1, path.length - 2);
     const nextHeading = (Math.atan2(path[nextI + 1][0] - path[nextI][0], path[nextI + 1][1] - path[nextI][1]) * 180) / Math.PI;
     let turn = (((nextHeading - heading + 540) % 360) - 180) * (f > 0.9 ? (f - 0.9) * 10 : 0);
     turn = Math.max(-25, Math.min(25, turn * 0.3));
     const k = Math.floor(t / 200);
-    const g = toGeo(x, y, cruise + 1.5 * gauss(this.seed, salt, k, 81));
+    const g = toGeo(x, y, cruise + 0.6 * smoothGauss(t, 4000, this.seed, salt, 81) + 0.05 * gauss(this.seed, salt, k, 81));
     const mode = i === path.length - 2 ? 'return' : 'patrol';
     return {
       lon: round(g.lon, 7),
       lat: round(g.lat, 7),
       height: round(g.height, 2),
       heading: round(heading, 1),
-      pitch: round(-Math.min(15, speed * 1.2) + 0.5 * gauss(this.seed, salt, k, 82), 1),
-      roll: round(turn + 0.8 * gauss(this.seed, salt, k, 83), 1),
+      pitch: round(-Math.min(15, speed * 1.2) + 0.5 * smoothGauss(t, 1500, this.seed, salt, 82), 1),
+      roll: round(turn + 0.8 * smoothGauss(t, 1500, this.seed, salt, 83), 1),
       speed: round(speed + 0.3 * gauss(this.seed, salt, k, 84), 2),
       battery: round(battery(phase), 1),
       mode,
