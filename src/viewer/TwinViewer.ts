@@ -436,7 +436,9 @@ export class TwinViewer extends EventTarget {
 
   /** Picks whatever is at a window position and selects it (or clears the selection). Returns the selection. */
   pickAt(position: Cartesian2 | { x: number; y: number }): SelectionState | null {
-    const picked = this.viewer.scene.pick(new Cartesian2(position.x, position.y));
+    // Labels are drawn over the scene: a click on a label's text picks what it names (a site, a cluster, a drone).
+    const label = this.sites.labels.pickAt(position.x, position.y);
+    const picked = label !== undefined ? { id: label } : this.viewer.scene.pick(new Cartesian2(position.x, position.y));
     if (picked instanceof Cesium3DTileFeature) {
       const layer = this.layers.byTileset(picked.tileset);
       if (layer) {

@@ -154,6 +154,14 @@ test('clicking a sensor shows its value, unit, time and a 24 h chart from histor
   expect(Number.isFinite(value)).toBe(true);
   expect(value).not.toBe(BACKFILL);
   await expect(page.getByTestId('sensor-time')).not.toHaveText('—');
+  // A click on the sensor's label text (drawn above its symbol) selects it too.
+  await page.evaluate(() => window.twin.twin.select(null));
+  const box = await page.evaluate((id) => window.twin.twin.sites.labels.clickableBoxes().find((b) => (b.pick as { siteId?: string }).siteId === id), SENSOR);
+  expect(box).toBeTruthy();
+  const at = { x: (box!.x0 + box!.x1) / 2, y: (box!.y0 + box!.y1) / 2 };
+  expect(pos!.y - at.y, 'the click lands on the text, not on the point').toBeGreaterThan(10);
+  await page.mouse.click(at.x, at.y);
+  await expect.poll(() => page.evaluate(() => window.twin.selection)).toEqual({ layer: 'sites', id: SENSOR });
   // The chart holds the history since the server started plus the back-filled reading.
   await expect.poll(async () => Number(await page.getByTestId('sensor-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(1);
   await shot(page, 'live-sensor');

@@ -658,7 +658,7 @@ export class LiveController extends EventTarget {
         model: { uri, minimumPixelSize: 40, maximumScale: 400 },
       });
       this.droneEntities.set(key, entity);
-      this.droneLabels.set(key, { position: Cartesian3.fromDegrees(d.lon, d.lat, d.height), text: key });
+      this.droneLabels.set(key, { position: Cartesian3.fromDegrees(d.lon, d.lat, d.height), text: key, pick: entity });
       const line = this.trailLines.add({ positions: [], width: 2, show: false, id: entity });
       // Opaque: a translucent trail would switch on the scene's order-independent translucency passes every frame.
       line.material.uniforms.color = Color.fromCssColorString('#19e3ff');

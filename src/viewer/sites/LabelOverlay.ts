@@ -4,6 +4,11 @@ import { Cartesian2, Cartesian3, SceneTransforms, type Scene } from 'cesium';
 export interface OverlayLabel {
   position: Cartesian3;
   text: string;
+  /**
+   * What a click on the drawn text picks (the id its symbol gives a Cesium pick: a site's or cluster's pick id, a
+   * drone's entity), see {@link LabelOverlay.pickAt}; unset: the label is not clickable.
+   */
+  pick?: unknown;
 }
 
 /** How a group of labels looks (sizes in CSS px at scale 1). */
@@ -34,8 +39,9 @@ interface Group {
  * Labels drawn on a 2D canvas over the scene instead of as Cesium labels. With software WebGL every glyph of a Cesium
  * label is a blended SDF quad drawn in two passes each frame — a hundred labels cost more than the rest of the scene
  * (bench/live-frame.bench.ts) — while this canvas is redrawn only when the view or a label changed and is otherwise
- * just composited. Labels stay on top of the scene (as the Cesium labels did, with depth test off) and let clicks
- * through to it. Labels come in named groups (site names, cluster counts, drones), each with its style.
+ * just composited. Labels stay on top of the scene (as the Cesium labels did, with depth test off); the canvas lets
+ * pointer events through to the scene, and the viewer asks {@link LabelOverlay.pickAt} on a click so a click on a
+ * label's text picks what the label names. Labels come in named groups (site names, cluster counts, drones).
  */
 export class LabelOverlay {
   /** The overlay canvas (placed over the scene's canvas). */
@@ -48,6 +54,8 @@ export class LabelOverlay {
   private readonly toLabel = new Cartesian3();
   /** Redraws done so far. */
   draws = 0;
+  /** Text boxes of the clickable labels as last drawn (CSS px, drawing order: later ones on top). */
+  private hits: { x0: number; y0: number; x1: number; y1: number; pick: unknown }[] = [];
 
   /** @param scene the scene whose canvas the overlay covers */
   constructor(private readonly scene: Scene) {
@@ -81,6 +89,23 @@ export class LabelOverlay {
     this.invalidate();
   }
 
+  /**
+   * The `pick` of the clickable label whose drawn text covers a window position (CSS px; the topmost one when labels
+   * overlap), or undefined. Uses the boxes of the last drawing, i.e. what the user sees.
+   */
+  pickAt(x: number, y: number): unknown {
+    for (let i = this.hits.length - 1; i >= 0; i--) {
+      const b = this.hits[i];
+      if (x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1) return b.pick;
+    }
+    return undefined;
+  }
+
+  /** The text boxes of the clickable labels as last drawn (CSS px), bottom-most first. */
+  clickableBoxes(): readonly { x0: number; y0: number; x1: number; y1: number; pick: unknown }[] {
+    return this.hits;
+  }
+
   /** Redraws at the next rendered frame (a text or position changed). */
   invalidate(): void {
     this.dirty = true;
@@ -107,6 +132,7 @@ export class LabelOverlay {
       this.canvas.height = ph;
     }
     this.draws++;
+    this.hits = [];
     const ctx = this.ctx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
@@ -135,9 +161,16 @@ export class LabelOverlay {
         const lines = l.text.split('\n');
         const lineH = st.fontPx * 1.2 * s;
         let y = st.baseline === 'middle' ? p.y - ((lines.length - 1) * lineH) / 2 + (lines.length - 1) * lineH : p.y - st.offsetPx;
+        const bottom = st.baseline === 'middle' ? y + lineH / 2 : y;
+        let half = 0;
         for (let i = lines.length - 1; i >= 0; i--, y -= lineH) {
           ctx.strokeText(lines[i], p.x, y);
           ctx.fillText(lines[i], p.x, y);
+          if (l.pick !== undefined) half = Math.max(half, ctx.measureText(lines[i]).width / 2);
+        }
+        if (l.pick !== undefined) {
+          const pad = ctx.lineWidth / 2 + 2;
+          this.hits.push({ x0: p.x - half - pad, x1: p.x + half + pad, y0: bottom - lines.length * lineH - pad, y1: bottom + pad, pick: l.pick });
         }
       }
     }

@@ -182,7 +182,7 @@ export class SiteLayer extends EventTarget {
         outlineWidth: 2,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
       });
-      const label = { position, text: this.i18n.text(s.name, s.id) };
+      const label: OverlayLabel = { position, text: this.i18n.text(s.name, s.id), pick };
       this.byId.set(s.id, { spec: s, position, point, pick, color, rank: 0, label, labelled: false, cluster: -1 });
     }
     this.invalidate();
@@ -427,7 +427,7 @@ export class SiteLayer extends EventTarget {
       outlineWidth: 2,
       disableDepthTestDistance: Number.POSITIVE_INFINITY,
     });
-    const label: OverlayLabel = { position: center, text: String(members.length) };
+    const label: OverlayLabel = { position: center, text: String(members.length), pick: id };
     const c: ClusterSymbol = { members, point, label };
     this.clusters.push(c);
     this.recolorCluster(c);
