@@ -15,12 +15,13 @@ import {
   interpolateQuantizedMeshHeight,
   levelGeometricError,
   octDecode,
+  tileRangeTms,
   tileRectangleTms,
   vertexHeights,
   type QuantizedMesh,
   type TerrainSurface,
 } from '../../src/core/terrain/index.js';
-import { defaultMaxLevel, demHeightSource, mergeHeightSources, writeTerrain, type HeightSource, type TerrainSummary } from '../../src/tiling/terrain/index.js';
+import { defaultMaxLevel, demHeightSource, fadeMarginMaxLevel, mergeHeightSources, writeTerrain, type HeightSource, type TerrainSummary } from '../../src/tiling/terrain/index.js';
 
 const SHARED = path.resolve(process.cwd(), '../shared/data');
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'terrain-test-'));
@@ -331,6 +332,37 @@ describe('writeTerrain with a geographic (local tangent) DEM', () => {
     // A second write into the same folder replaces the old tiles (available still matches the files).
     await writeTerrain(a, small, { maxLevel: 11, fadeDistance: 300, worldLevels: 1 });
     expect(readAll(a).layer.available).toHaveLength(12);
+  });
+});
+
+describe('writeTerrain tiles the fade margin only down to the level matching its width', () => {
+  it('covers source + margin down to fadeMarginMaxLevel, only the source below it, with every parent present', async () => {
+    const { dem, crs } = syntheticDem(false);
+    const source = demHeightSource(dem, crs);
+    const fade = 2000;
+    const margin = fadeMarginMaxLevel(fade);
+    // Tiles at the margin's deepest level are at least half the fade distance tall, one level deeper they are not.
+    expect((180 * 111_132) / 2 ** margin).toBeGreaterThanOrEqual(fade / 2);
+    expect((180 * 111_132) / 2 ** (margin + 1)).toBeLessThan(fade / 2);
+    const dir = path.join(tmpRoot, 'margin');
+    const summary = await writeTerrain(dir, source, { fadeDistance: fade, maxLevel: margin + 2 });
+    const surface = extendHeightSource(source, { fadeDistance: fade });
+    const layer = JSON.parse(fs.readFileSync(path.join(dir, 'layer.json'), 'utf8')) as { available: { startX: number; startY: number; endX: number; endY: number }[][] };
+    for (let L = 4; L <= margin + 2; L++) {
+      const want = tileRangeTms(L <= margin ? surface.rectangle : source.rectangle, L)!;
+      expect(layer.available[L], `level ${L}`).toEqual([{ startX: want.startX, startY: want.startY, endX: want.endX, endY: want.endY }]);
+      // Cesium refines a tile only from an available parent.
+      const parent = layer.available[L - 1][0];
+      const r = layer.available[L][0];
+      expect(r.startX >> 1).toBeGreaterThanOrEqual(parent.startX);
+      expect(r.endX >> 1).toBeLessThanOrEqual(parent.endX);
+      expect(r.startY >> 1).toBeGreaterThanOrEqual(parent.startY);
+      expect(r.endY >> 1).toBeLessThanOrEqual(parent.endY);
+    }
+    // Below the margin levels, far fewer tiles than the margin would need.
+    const deep = summary.levels[margin + 1];
+    const wide = tileRangeTms(surface.rectangle, margin + 1)!;
+    expect(deep.tiles).toBeLessThan(((wide.endX - wide.startX + 1) * (wide.endY - wide.startY + 1)) / 4);
   });
 });
 

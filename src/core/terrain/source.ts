@@ -5,6 +5,7 @@
 import type { CoordinateTransform } from '../geo/projection.js';
 import { geodeticToEcef } from '../geo/ellipsoid.js';
 import type { Grid } from '../grid/grid.js';
+import { LatticeMap } from '../geo/lattice.js';
 import type { Rectangle } from './tiling.js';
 
 /** A terrain height field in geographic coordinates. */
@@ -73,6 +74,52 @@ export function demHeightSource(dem: Grid, crs: CoordinateTransform, options: De
     Math.hypot(ey[0] - e0[0], ey[1] - e0[1], ey[2] - e0[2]),
   );
   const top = yll + nrows * cellSize;
+  // The CRS transforms through checked lattices (see lattice.ts), built on first use: geodetic → grid for sampling,
+  // and grid → (lon, lat, height at z = 0, height change per 100 m of z) for heights and cell centres. Tolerances:
+  // 1/1000 of a cell in the grid, ~1 mm on the ground and 1 mm in height; cells that miss them convert exactly.
+  let inverse: LatticeMap | undefined;
+  let forward: LatticeMap | undefined;
+  const inv = new Float64Array(2);
+  const fwd = new Float64Array(4);
+  const toGrid = (lon: number, lat: number): boolean => {
+    inverse ??= new LatticeMap(
+      (a, b, out) => {
+        const [x, y] = crs.fromGeodetic(a, b, 0);
+        out[0] = x;
+        out[1] = y;
+      },
+      2,
+      [w, s, e, n],
+      { cells: 128, tolerance: [cellSize / 1000, cellSize / 1000] },
+    );
+    if (inverse.eval(lon, lat, inv)) return true;
+    const [x, y] = crs.fromGeodetic(lon, lat, 0);
+    inv[0] = x;
+    inv[1] = y;
+    return false;
+  };
+  const toGeo = (x: number, y: number, z: number): void => {
+    forward ??= new LatticeMap(
+      (a, b, out) => {
+        const g0 = crs.toGeodetic(a, b, 0);
+        out[0] = g0[0];
+        out[1] = g0[1];
+        out[2] = g0[2];
+        out[3] = crs.toGeodetic(a, b, 100)[2] - g0[2];
+      },
+      4,
+      [xll, yll, xur, yur],
+      { cells: 128, tolerance: [1e-8, 1e-8, 1e-3, 1e-5] },
+    );
+    if (forward.eval(x, y, fwd)) {
+      fwd[2] += (z * fwd[3]) / 100;
+      return;
+    }
+    const g = crs.toGeodetic(x, y, z);
+    fwd[0] = g[0];
+    fwd[1] = g[1];
+    fwd[2] = g[2];
+  };
   // Geodetic position and ellipsoidal height of every valid cell centre, computed on first use.
   let centres: Float64Array | undefined;
   const cellCentres = (): Float64Array => {
@@ -83,11 +130,11 @@ export function demHeightSource(dem: Grid, crs: CoordinateTransform, options: De
       for (let c = 0; c < ncols; c++) {
         const v = data[r * ncols + c];
         if (v !== v) continue;
-        const g = crs.toGeodetic(xll + (c + 0.5) * cellSize, y, convert ? v : 0);
+        toGeo(xll + (c + 0.5) * cellSize, y, convert ? v : 0);
         const k = 3 * (r * ncols + c);
-        centres[k] = g[0];
-        centres[k + 1] = g[1];
-        centres[k + 2] = convert ? g[2] : v;
+        centres[k] = fwd[0];
+        centres[k + 1] = fwd[1];
+        centres[k + 2] = convert ? fwd[2] : v;
       }
     }
     return centres;
@@ -142,7 +189,8 @@ export function demHeightSource(dem: Grid, crs: CoordinateTransform, options: De
     },
     sample(lon: number, lat: number): number {
       if (lon < w || lon > e || lat < s || lat > n) return NaN;
-      const [x, y] = crs.fromGeodetic(lon, lat, 0);
+      toGrid(lon, lat);
+      const x = inv[0], y = inv[1];
       if (!(x >= xll && x <= xur && y >= yll && y <= yur)) return NaN;
       const fx = (x - xll) / cellSize - 0.5;
       const fy = (top - y) / cellSize - 0.5;
@@ -155,21 +203,19 @@ export function demHeightSource(dem: Grid, crs: CoordinateTransform, options: De
       if (v00 === v00 && v01 === v01 && v10 === v10 && v11 === v11) {
         v = (v00 * (1 - tx) + v01 * tx) * (1 - ty) + (v10 * (1 - tx) + v11 * tx) * ty;
       } else {
+        // Only the valid neighbours, weighted as bilinear would (no closure here: this runs per sample).
         let sum = 0, wsum = 0;
-        const add = (val: number, wt: number) => {
-          if (val === val && wt > 0) {
-            sum += val * wt;
-            wsum += wt;
-          }
-        };
-        add(v00, (1 - tx) * (1 - ty));
-        add(v01, tx * (1 - ty));
-        add(v10, (1 - tx) * ty);
-        add(v11, tx * ty);
+        const w00 = (1 - tx) * (1 - ty), w01 = tx * (1 - ty), w10 = (1 - tx) * ty, w11 = tx * ty;
+        if (v00 === v00 && w00 > 0) (sum += v00 * w00), (wsum += w00);
+        if (v01 === v01 && w01 > 0) (sum += v01 * w01), (wsum += w01);
+        if (v10 === v10 && w10 > 0) (sum += v10 * w10), (wsum += w10);
+        if (v11 === v11 && w11 > 0) (sum += v11 * w11), (wsum += w11);
         if (wsum === 0) return NaN;
         v = sum / wsum;
       }
-      return convert ? crs.toGeodetic(x, y, v)[2] : v;
+      if (!convert) return v;
+      toGeo(x, y, v);
+      return fwd[2];
     },
   };
 }

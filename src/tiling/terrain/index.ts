@@ -3,7 +3,9 @@
  * TMS y from the south) in Cesium's geographic tiling scheme, with oct-encoded vertex normals.
  *
  * Levels 0..worldLevels cover the whole globe (so CesiumTerrainProvider works everywhere); deeper levels cover
- * the source plus the fade margin. Every tile's mesh stays within Cesium's geometric error of its level.
+ * the source plus the fade margin down to the level whose tiles are about half the fade distance (the ramp is smooth:
+ * a few tiles across it hold it within their error), and only the source's own tiles below that (Cesium refines a
+ * missing child from its parent). Every tile's mesh stays within Cesium's geometric error of its level.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -80,6 +82,15 @@ export interface TerrainSummary {
 /** Tiles deeper than this are upsampled by Cesium honestly from a leaf tile meshed to this level's error. */
 const UPSAMPLE_SAFE_LEVEL = 7;
 
+/**
+ * The deepest level whose tiles (180° / 2^level of latitude) are at least half `fadeDistance` metres: down to it the
+ * tiles cover the fade margin too; deeper ones cover the source only.
+ */
+export function fadeMarginMaxLevel(fadeDistance: number): number {
+  const metresPerDegLat = 111_132;
+  return Math.max(0, Math.floor(Math.log2((2 * 180 * metresPerDegLat) / fadeDistance)));
+}
+
 /** The level whose sample spacing (180° / 2^level / gridSize of latitude) best matches `resolution` metres. */
 export function defaultMaxLevel(resolution: number, gridSize = 64): number {
   const metresPerDegLat = 111_132;
@@ -98,12 +109,13 @@ export async function writeTerrain(outDir: string, source: HeightSource, options
   const surface = extendHeightSource(source, { fadeDistance: options.fadeDistance });
   const height = (lon: number, lat: number) => surface.sample(lon, lat);
 
+  const marginLevels = fadeMarginMaxLevel(surface.fadeDistance);
   const ranges: TileRange[] = [];
   for (let level = 0; level <= maxLevel; level++) {
     const r =
       level <= worldLevels
         ? { level, startX: 0, startY: 0, endX: tilesX(level) - 1, endY: tilesY(level) - 1 }
-        : tileRangeTms(surface.rectangle, level);
+        : tileRangeTms(level <= marginLevels ? surface.rectangle : surface.sourceRectangle, level);
     if (!r) throw new Error(`writeTerrain: no tile at level ${level} intersects the source rectangle`);
     ranges.push(r);
   }
