@@ -49,6 +49,18 @@ function endToEnd(root: string, file: string, crs: string, reps: number): Promis
   });
 }
 
+/** Wall time (ms) of a command run to completion; rejects on a non-zero exit. */
+function wallMs(cmd: string, args: string[], cwd: string): Promise<number> {
+  const t = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - t) : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-1000)}`))));
+  });
+}
+
 async function best(n: number, f: () => Promise<unknown> | unknown): Promise<number> {
   let b = Infinity;
   for (let i = 0; i < n; i++) {
@@ -82,6 +94,23 @@ export async function run(options: { root: string; quick: boolean }): Promise<Be
     rows.push({ bench: 'import', metric: `CityJSON ${name} end to end: MB per second`, value: (r.fileMb / r.ms) * 1000, unit: 'MB/s' });
     rows.push({ bench: 'import', metric: `CityJSON ${name} end to end: peak RSS (first run; ${r.triangles} triangles)`, value: r.peakRssMb, unit: 'MB', baseline: r.rssBeforeMb, ratio: r.peakRssMb / r.rssBeforeMb });
     rows.push({ bench: 'import', metric: `CityJSON ${name} end to end: first (cold) run`, value: r.coldMs, unit: 'ms', baseline: r.ms, ratio: r.coldMs / r.ms });
+  }
+  // The whole command as a user runs it: a new process (start-up, TypeScript loading), import, every tileset and the
+  // TINRelief's terrain. Baseline: the same CLI starting and printing its help.
+  {
+    const file = path.join(data, 'citymodels/nl_denhaag/DenHaag_01.json');
+    const cli = (args: string[]) => wallMs(process.execPath, [path.join(options.root, 'bin/twin.mjs'), ...args], options.root);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-bench-cli-'));
+    try {
+      let best = Infinity, start = Infinity;
+      for (let i = 0; i < (options.quick ? 1 : 2); i++) {
+        start = Math.min(start, await cli(['--help']));
+        best = Math.min(best, await cli(['import', file, '--crs', 'EPSG:28992', '--out', out, '--quiet']));
+      }
+      rows.push({ bench: 'import', metric: 'twin import Den Haag 0.8 (CLI, new process: tiles + TINRelief terrain)', value: best, unit: 'ms', baseline: start, ratio: best / start });
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   }
   const cases: [string, string, Partial<ImportContext>, typeof cityJsonImporter][] = [
     ['CityJSON Den Haag 0.8 (3.1 MB)', 'citymodels/nl_denhaag/DenHaag_01.json', { crs: 'EPSG:28992' }, cityJsonImporter],
