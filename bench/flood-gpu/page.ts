@@ -9,6 +9,7 @@ import type { FloodConfig } from '../../src/core/flood/config.js';
 import type { Grid } from '../../src/core/grid/grid.js';
 import type { TimeSeries } from '../../src/core/formats/csv.js';
 import { benchConfig } from '../flood-terrain.js';
+import { EA_TEST1 } from '../../tests/flood-cases.js';
 import { GpuFloodSimulation, describeAdapter, requestFloodDevice } from '../../src/viewer/flood/gpu/GpuFloodSimulation.js';
 
 const grid = (ncols: number, nrows: number, dx: number, f: (x: number, y: number, c: number, r: number) => number): Grid => {
@@ -113,19 +114,11 @@ const cases = {
 
   /** EA Test 1 geometry: the pond behind the sill ends level with the crest. */
   async ea1() {
-    const crest = 10.25;
-    const bed = (x: number) => {
-      if (x < 100) return 9.5;
-      if (x < 300) return 9.5 + ((x - 100) / 200) * (crest - 9.5);
-      if (x < 310) return crest;
-      if (x < 400) return crest - ((x - 310) / 90) * (crest - 9.75);
-      if (x < 600) return 9.75;
-      return 9.75 + ((x - 600) / 100) * 1.0;
-    };
+    const { crest, bed } = EA_TEST1;
     // A 1D profile: 35 × 3 cells of 20 m (the crest cell is centred on the 10 m crest).
     const dem = grid(35, 3, 20, bed);
-    const depth0 = grid(35, 3, 20, (x) => (x < 300 ? Math.max(0, 9.7 - bed(x)) : 0));
-    const level = series([0, 3600, 6 * 3600, 8 * 3600], [9.7, 10.35, 10.35, 9.7]);
+    const depth0 = grid(35, 3, 20, (x) => EA_TEST1.initialDepth(x));
+    const level = series(EA_TEST1.boundary.t, EA_TEST1.boundary.level);
     const pond = 35 + 25; // x = 510 m
     let peak = 0;
     const r = await both({ dem, manning: 0.03, initialDepth: depth0, boundaries: { west: { type: 'level', level } } }, [6 * 3600, 24 * 3600], (g, _c, t) => {

@@ -8,6 +8,7 @@ import { ReferenceFlood } from '../../src/core/flood/reference.js';
 import type { FloodConfig } from '../../src/core/flood/config.js';
 import type { Grid } from '../../src/core/grid/grid.js';
 import type { TimeSeries } from '../../src/core/formats/csv.js';
+import { EA_TEST1 } from '../flood-cases.js';
 
 const grid = (ncols: number, nrows: number, dx: number, f: (x: number, y: number, c: number, r: number) => number): Grid => {
   const data = new Float32Array(ncols * nrows);
@@ -109,25 +110,11 @@ describe('flood engine validation', () => {
   });
 
   it('EA Test 1 geometry: a pond behind a sill ends level with the sill crest (±0.02 m)', () => {
-    // After the UK Environment Agency 2D benchmark Test 1, "Flooding a disconnected water body" (Néelz & Pender
-    // 2010/2013, report SC080035): a 700 m × 100 m strip; from the west boundary the bed rises over a sill
-    // (crest 10.25 m) into a depression. The boundary water level rises from 9.7 m to 10.35 m, holds, and falls
-    // back to 9.7 m; the pond fills over the sill and, once the level outside drops, drains back until it is
-    // level with the crest. The benchmark's own DEM is not distributed with this project, so the geometry is a
-    // simplified 1D profile (10 m cells) with the same levels.
-    const crest = 10.25;
-    const bed = (x: number) => {
-      if (x < 100) return 9.5;
-      if (x < 300) return 9.5 + ((x - 100) / 200) * (crest - 9.5);
-      if (x < 310) return crest;
-      if (x < 400) return crest - ((x - 310) / 90) * (crest - 9.75);
-      if (x < 600) return 9.75;
-      return 9.75 + ((x - 600) / 100) * 1.0;
-    };
+    // EA 2D benchmark Test 1 (tests/flood-cases.ts), on 10 m cells.
+    const { crest, bed } = EA_TEST1;
     const dem = grid(70, 10, 10, bed);
-    // Initially water at 9.7 m outside the sill only; the depression is dry.
-    const depth0 = grid(70, 10, 10, (x) => (x < 300 ? Math.max(0, 9.7 - bed(x)) : 0));
-    const level: TimeSeries = { t: Float64Array.from([0, 3600, 6 * 3600, 8 * 3600]), v: Float64Array.from([9.7, 10.35, 10.35, 9.7]) };
+    const depth0 = grid(70, 10, 10, (x) => EA_TEST1.initialDepth(x));
+    const level: TimeSeries = { t: Float64Array.from(EA_TEST1.boundary.t), v: Float64Array.from(EA_TEST1.boundary.level) };
     const sim = new FloodSimulation({ dem, manning: 0.03, initialDepth: depth0, boundaries: { west: { type: 'level', level } } });
     const pondCell = 5 * 70 + 50; // x = 505 m
     sim.advanceTo(6 * 3600);
